@@ -1,0 +1,319 @@
+#include "common/analyzer.h"
+
+#include <algorithm>
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include "common/error.h"
+#include "common/schema.h"
+#include "common/stopwords.h"
+#include "common/unicode.h"
+
+namespace bilex {
+namespace {
+
+// Longer "words" are base64, hashes or run-together URLs: not indexed.
+constexpr size_t kMaxTermBytes = 64;
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+void append_utf8(std::string* out, UChar32 c) {
+  char buf[4];
+  int32_t n = 0;
+  UBool error = false;
+  U8_APPEND(reinterpret_cast<uint8_t*>(buf), n, 4, c, error);
+  if (!error) out->append(buf, static_cast<size_t>(n));
+}
+
+size_t code_points(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+// The stemmers know only the ASCII apostrophe.
+void plain_apostrophes(std::string* s) {
+  if (s->find("\u2019") == std::string::npos &&
+      s->find("\u02BC") == std::string::npos)
+    return;
+  std::string out;
+  for (size_t i = 0; i < s->size();) {
+    const std::string_view rest = std::string_view(*s).substr(i);
+    if (rest.starts_with("\u2019") || rest.starts_with("\u02BC")) {
+      out.push_back('\'');
+      i += 3;
+    } else {
+      out.push_back((*s)[i++]);
+    }
+  }
+  s->swap(out);
+}
+
+}  // namespace
+
+Analyzer::Analyzer() : stem_en_("english"), stem_es_("spanish") {
+  UErrorCode status = U_ZERO_ERROR;
+  breaker_.reset(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  throw_if_failed(status, "BreakIterator::createWordInstance");
+  casefold_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  throw_if_failed(status, "Normalizer2::getNFKCCasefoldInstance");
+  nfd_ = icu::Normalizer2::getNFDInstance(status);
+  throw_if_failed(status, "Normalizer2::getNFDInstance");
+}
+
+Analyzer::~Analyzer() = default;
+
+std::string Analyzer::fold_accents(std::string_view lower) const {
+  if (is_ascii(lower)) return std::string(lower);
+  std::string out;
+  out.reserve(lower.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(lower.data());
+  const auto n = static_cast<int32_t>(lower.size());
+  bool after_latin = false;
+  for (int32_t i = 0; i < n;) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) c = 0xFFFD;
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      after_latin = true;
+      continue;
+    }
+    if (c == 0x2019 || c == 0x02BC) {  // typographic apostrophes
+      out.push_back('\'');
+      continue;
+    }
+    if (c == 0x00F1) {  // ñ is a letter of its own in Spanish
+      append_utf8(&out, c);
+      after_latin = true;
+      continue;
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    if (u_charType(c) == U_NON_SPACING_MARK) {
+      if (!after_latin) append_utf8(&out, c);
+      continue;
+    }
+    icu::UnicodeString decomposed;
+    if (nfd_->getDecomposition(c, decomposed) &&
+        uscript_getScript(decomposed.char32At(0), &status) == USCRIPT_LATIN) {
+      for (int32_t j = 0; j < decomposed.length();) {
+        const UChar32 d = decomposed.char32At(j);
+        j += U16_LENGTH(d);
+        if (u_charType(d) != U_NON_SPACING_MARK) append_utf8(&out, d);
+      }
+      after_latin = true;
+    } else {
+      append_utf8(&out, c);
+      after_latin = uscript_getScript(c, &status) == USCRIPT_LATIN;
+    }
+  }
+  return out;
+}
+
+// Applies the rules for numbers, dotted words and apostrophes, then appends
+// the token (and its alternatives) to `out`.
+void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
+  std::string& t = tok.term;
+  // "242,000", "242.000" and "242000" are one number; "3,5" becomes "35".
+  if (is_digit(t.front()) &&
+      std::all_of(t.begin(), t.end(),
+                  [](char c) { return is_digit(c) || c == ',' || c == '.'; })) {
+    std::erase_if(t, [](char c) { return c == ',' || c == '.'; });
+    tok.accented.clear();
+  }
+  std::vector<Token> alternatives;
+  if (t.find('.') != std::string::npos) {
+    const auto parts = split(t, '.');
+    const bool acronym = std::all_of(parts.begin(), parts.end(), [](auto p) {
+      return !p.empty() && code_points(p) <= 2 && !is_digit(p.front());
+    });
+    if (acronym) {  // "U.S." -> "us", "EE.UU." -> "eeuu"
+      std::erase(t, '.');
+      tok.accented.clear();
+      tok.keep = true;
+    } else {  // "example.com": the whole, and each part as an alternative
+      for (auto p : parts) {
+        if (p.empty()) continue;
+        Token alt = tok;
+        alt.term = std::string(p);
+        alt.accented.clear();
+        alt.alternative = true;
+        alternatives.push_back(std::move(alt));
+      }
+    }
+  }
+  // Elision: "d'artagnan", "l'oreal", "o'brien" also yield the word after
+  // the apostrophe. "don't" and "biden's" stay whole (the stemmer strips
+  // the possessive).
+  if (const size_t apo = t.find('\''); apo != std::string::npos) {
+    if (apo == 1 && t.size() - apo - 1 >= 3) {
+      Token alt = tok;
+      alt.term = t.substr(apo + 1);
+      alt.accented = tok.accented.empty()
+                         ? std::string()
+                         : tok.accented.substr(tok.accented.find('\'') + 1);
+      alt.alternative = true;
+      alternatives.push_back(std::move(alt));
+    }
+  }
+  if (t.empty() || t.size() > kMaxTermBytes) return;
+  if (tok.accented == t) tok.accented.clear();
+  out->push_back(std::move(tok));
+  for (auto& alt : alternatives) {
+    if (!alt.term.empty() && alt.term.size() <= kMaxTermBytes &&
+        alt.term != out->back().term) {
+      out->push_back(std::move(alt));
+    }
+  }
+}
+
+std::vector<Token> Analyzer::tokenize(std::string_view text) const {
+  std::vector<Token> out;
+  if (text.empty()) return out;
+  const Utf16Text u = to_utf16(text);
+  breaker_->setText(u.text);
+  uint32_t pos = 0;
+  int32_t start = breaker_->first();
+  for (int32_t end = breaker_->next(); end != icu::BreakIterator::DONE;
+       start = end, end = breaker_->next()) {
+    // Spaces, punctuation, symbols and emoji have status UBRK_WORD_NONE.
+    if (breaker_->getRuleStatus() < UBRK_WORD_NUMBER) continue;
+    Token tok;
+    tok.begin = u.offsets[static_cast<size_t>(start)];
+    tok.end = u.offsets[static_cast<size_t>(end)];
+    tok.pos = pos;
+    const std::string_view written = text.substr(tok.begin, tok.end - tok.begin);
+    if (is_ascii(written)) {
+      tok.term.resize(written.size());
+      std::transform(written.begin(), written.end(), tok.term.begin(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
+    } else {
+      UErrorCode status = U_ZERO_ERROR;
+      const icu::UnicodeString folded = casefold_->normalize(
+          u.text.tempSubString(start, end - start), status);
+      throw_if_failed(status, "Normalizer2::normalize");
+      tok.accented = to_utf8(folded);
+      plain_apostrophes(&tok.accented);
+      tok.term = fold_accents(tok.accented);
+      // Zero-width and soft-hyphen characters vanish in NFKC_Casefold;
+      // U+FFFD from repaired bytes is not a letter.
+      std::erase(tok.term, '\0');
+      if (tok.term.empty() || tok.term == "\xEF\xBF\xBD") continue;
+    }
+    const size_t before = out.size();
+    finish_token(&out, std::move(tok));
+    if (out.size() != before) ++pos;
+  }
+  return out;
+}
+
+std::string Analyzer::stem(const Token& token, Lang lang) const {
+  if (token.keep || is_digit(token.term.front())) return token.term;
+  std::string_view in = token.accented.empty() ? token.term : token.accented;
+  if (in.ends_with("'s")) in.remove_suffix(2);
+  Xapian::Stem& stemmer = lang == Lang::es ? stem_es_ : stem_en_;
+  std::string s = stemmer(std::string(in));
+  if (!token.accented.empty()) s = fold_accents(s);
+  return s.empty() ? token.term : s;
+}
+
+bool Analyzer::is_stopword(std::string_view term, Lang lang) const {
+  return bilex::is_stopword(term, lang);
+}
+
+std::vector<Lang> Analyzer::stem_languages(Lang lang) {
+  if (lang == Lang::und) return {Lang::en, Lang::es};
+  return {lang};
+}
+
+std::string Analyzer::stem_prefix(Field field, Lang lang) {
+  std::string p = exact_prefix(field);
+  p += lang == Lang::es ? schema::kStemEs : schema::kStemEn;
+  return p;
+}
+
+std::string Analyzer::exact_prefix(Field field) {
+  return field == Field::title ? std::string(schema::kTitle) : std::string();
+}
+
+void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
+                          Lang lang, Field field, Xapian::termpos* pos,
+                          Xapian::termcount wdf_inc,
+                          AccentSink* accents) const {
+  const std::string exact = exact_prefix(field);
+  const std::vector<Lang> langs = stem_languages(lang);
+  const Xapian::termpos base = *pos;
+  for (const Token& t : tokenize(text)) {
+    const Xapian::termpos p = base + t.pos + 1;
+    *pos = p;
+    doc.add_posting(exact + t.term, p, wdf_inc);
+    for (Lang l : langs) {
+      if (!t.keep && is_stopword(t.term, l)) continue;
+      const std::string s = stem(t, l);
+      doc.add_term(stem_prefix(field, l) + s, wdf_inc);
+      if (accents && !t.accented.empty()) {
+        Token plain = t;
+        plain.accented.clear();
+        if (stem(plain, l) != s) {
+          accents->emplace_back(stem_prefix(Field::body, l) + t.term, s);
+        }
+      }
+    }
+  }
+}
+
+WordTerms Analyzer::query_terms(const Token& token, Field field,
+                                const Xapian::Database* db) const {
+  WordTerms w;
+  w.exact = exact_prefix(field) + token.term;
+  for (Lang l : {Lang::en, Lang::es}) {
+    if (!token.keep && is_stopword(token.term, l)) continue;
+    StemTerms st{l, {}};
+    const std::string prefix = stem_prefix(field, l);
+    auto add = [&](const std::string& stem) {
+      std::string term = prefix + stem;
+      if (std::find(st.terms.begin(), st.terms.end(), term) == st.terms.end())
+        st.terms.push_back(std::move(term));
+    };
+    add(stem(token, l));
+    Token plain = token;
+    plain.accented.clear();
+    add(stem(plain, l));
+    if (db) {
+      const std::string key = stem_prefix(Field::body, l) + token.term;
+      for (auto it = db->synonyms_begin(key); it != db->synonyms_end(key); ++it)
+        add(*it);
+    }
+    w.stems.push_back(std::move(st));
+  }
+  return w;
+}
+
+std::string Analyzer::signature() {
+  return "icu-word-breaks;nfkc-casefold;strip-marks-keep-n-tilde;"
+         "snowball:english,spanish;stopwords:1;numbers:1;acronyms:1";
+}
+
+}  // namespace bilex

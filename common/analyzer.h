@@ -1,0 +1,112 @@
+// The analyzer: text -> tokens -> index terms. The only producer of terms,
+// used unchanged by the indexer, the query builder and the snippet generator.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/language.h"
+
+#include <unicode/uversion.h>
+
+U_NAMESPACE_BEGIN
+class BreakIterator;
+class Normalizer2;
+U_NAMESPACE_END
+
+namespace bilex {
+
+// One word of the analyzed text.
+struct Token {
+  // The exact term: NFKC, full case folding, diacritics removed except the
+  // tilde of ñ; "U.S." -> "us", "242,000" -> "242000", ’ -> '.
+  std::string term;
+  // The case-folded form with its diacritics (the stemmer's input); empty
+  // when it equals `term`.
+  std::string accented;
+  uint32_t begin = 0;  // byte offsets of the written word in the source text
+  uint32_t end = 0;
+  uint32_t pos = 0;  // word position; an alternative shares its word's
+  // An extra term for the same written word ("d'Artagnan" also yields
+  // "artagnan"); not counted as a word of its own.
+  bool alternative = false;
+  // Never treated as a stopword (dotted acronyms: "U.S." -> "us").
+  bool keep = false;
+};
+
+enum class Field { body, title };
+
+// The stem terms one query word reaches in one language.
+struct StemTerms {
+  Lang lang;
+  std::vector<std::string> terms;  // prefixed, e.g. "ZScomun"
+};
+
+// What one query word turned into.
+struct WordTerms {
+  std::string exact;               // prefixed exact term, e.g. "blinken"
+  std::vector<StemTerms> stems;    // per language; empty for a stopword there
+};
+
+// Analysis of English and Spanish text.
+// Not thread-safe (the ICU break iterator and the Snowball stemmers keep
+// state): use one Analyzer per thread. Construction is cheap.
+class Analyzer {
+ public:
+  Analyzer();
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Splits UTF-8 text (ill-formed bytes tolerated) into tokens, in order.
+  [[nodiscard]] std::vector<Token> tokenize(std::string_view text) const;
+
+  // Stem of a token in `lang` (en or es), folded like Token::term.
+  [[nodiscard]] std::string stem(const Token& token, Lang lang) const;
+
+  // Whether the exact term is a stopword of `lang` (en or es).
+  [[nodiscard]] bool is_stopword(std::string_view term, Lang lang) const;
+
+  // Stem languages used for a document of language `lang` (und: both).
+  [[nodiscard]] static std::vector<Lang> stem_languages(Lang lang);
+
+  // Term prefix of the stems of `lang` in `field`, e.g. "ZE", "SZS".
+  [[nodiscard]] static std::string stem_prefix(Field field, Lang lang);
+  [[nodiscard]] static std::string exact_prefix(Field field);
+
+  // Receives, for accented words, (synonym key, stem term); see schema.h.
+  using AccentSink = std::vector<std::pair<std::string, std::string>>;
+
+  // Adds the terms of `text` to `doc`: exact terms with positions starting
+  // at *pos (advanced past the text), and stems for `lang`, each with
+  // `wdf_inc`. Stopwords get exact terms only (phrases keep them).
+  void index_text(Xapian::Document& doc, std::string_view text, Lang lang,
+                  Field field, Xapian::termpos* pos, Xapian::termcount wdf_inc,
+                  AccentSink* accents) const;
+
+  // The terms a query word reaches in `field`, in both languages; `db`
+  // (optional) supplies the accented spellings' stems.
+  [[nodiscard]] WordTerms query_terms(const Token& token, Field field,
+                                      const Xapian::Database* db) const;
+
+  // A description of the analysis settings, stored in the index so that a
+  // change is detected.
+  [[nodiscard]] static std::string signature();
+
+ private:
+  [[nodiscard]] std::string fold_accents(std::string_view lower) const;
+  void finish_token(std::vector<Token>* out, Token tok) const;
+
+  std::unique_ptr<icu::BreakIterator> breaker_;
+  const icu::Normalizer2* casefold_;  // NFKC_Casefold, owned by ICU
+  const icu::Normalizer2* nfd_;       // owned by ICU
+  mutable Xapian::Stem stem_en_;
+  mutable Xapian::Stem stem_es_;
+};
+
+}  // namespace bilex

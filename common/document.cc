@@ -1,0 +1,252 @@
+#include "common/document.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/unicode.h"
+
+namespace bilex {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+struct Line {
+  size_t begin, end;  // byte range without the newline
+  size_t next;        // start of the following line
+};
+
+std::vector<Line> first_lines(std::string_view s, size_t max_lines) {
+  std::vector<Line> lines;
+  size_t i = 0;
+  while (i < s.size() && lines.size() < max_lines) {
+    size_t nl = s.find('\n', i);
+    if (nl == std::string_view::npos) nl = s.size();
+    size_t end = nl;
+    if (end > i && s[end - 1] == '\r') --end;
+    lines.push_back({i, end, std::min(nl + 1, s.size())});
+    i = nl + 1;
+  }
+  return lines;
+}
+
+bool is_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+}
+
+// A line that reads as a headline: short, a few words, not a sentence.
+bool reads_as_headline(std::string_view line) {
+  line = trim(line);
+  if (line.empty() || line.size() > 200) return false;
+  const size_t words =
+      1 + static_cast<size_t>(std::count(line.begin(), line.end(), ' '));
+  if (words > 30) return false;
+  const char last = line.back();
+  return last != '.' && last != ',' && last != ';' && last != ':';
+}
+
+void strip_leading_blank_lines(std::string* s) {
+  size_t i = 0;
+  while (i < s->size() && std::isspace(static_cast<unsigned char>((*s)[i])))
+    ++i;
+  s->erase(0, i);
+}
+
+}  // namespace
+
+std::optional<std::string> parse_iso_date(std::string_view s) {
+  s = trim(s);
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const std::string_view y = s.substr(0, 4), m = s.substr(5, 2),
+                         d = s.substr(8, 2);
+  if (!is_digits(y) || !is_digits(m) || !is_digits(d)) return std::nullopt;
+  if (s.size() > 10 && s[10] != ' ' && s[10] != 'T') return std::nullopt;
+  const int year = std::stoi(std::string(y)), month = std::stoi(std::string(m)),
+            day = std::stoi(std::string(d));
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1])
+    return std::nullopt;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month == 2 && day == 29 && !leap) return std::nullopt;
+  return std::string(s.substr(0, 10));
+}
+
+Document parse_text_article(std::string_view content, std::string id) {
+  Document doc;
+  doc.id = std::move(id);
+  std::string_view rest = content;
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // BOM
+
+  // 1. Front matter: "---" lines around "key: value" lines.
+  if (rest.starts_with("---")) {
+    const auto lines = first_lines(rest, 64);
+    if (!lines.empty() && trim(rest.substr(0, lines[0].end)) == "---") {
+      for (size_t i = 1; i < lines.size(); ++i) {
+        const std::string_view line =
+            rest.substr(lines[i].begin, lines[i].end - lines[i].begin);
+        if (trim(line) == "---") {
+          for (size_t j = 1; j < i; ++j) {
+            const std::string_view kv =
+                rest.substr(lines[j].begin, lines[j].end - lines[j].begin);
+            const size_t colon = kv.find(':');
+            if (colon == std::string_view::npos) continue;
+            std::string key(trim(kv.substr(0, colon)));
+            std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+            std::string_view value = trim(kv.substr(colon + 1));
+            if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+                value.back() == value.front()) {
+              value = value.substr(1, value.size() - 2);
+            }
+            if (key == "title") doc.title = std::string(value);
+            if (key == "date") doc.date = parse_iso_date(value).value_or("");
+            if (key == "lang" || key == "language") {
+              if (auto l = parse_lang(value)) {
+                doc.lang = *l;
+                doc.lang_given = true;
+              }
+            }
+          }
+          rest.remove_prefix(lines[i].next);
+          break;
+        }
+      }
+    }
+  }
+
+  std::string body(rest);
+  strip_leading_blank_lines(&body);
+
+  // 2. A leading "date YYYY-MM-DD" marker.
+  if (doc.date.empty() && body.starts_with("date ")) {
+    if (auto d = parse_iso_date(std::string_view(body).substr(5, 10))) {
+      doc.date = *d;
+      body.erase(0, 15);
+      strip_leading_blank_lines(&body);
+    }
+  }
+
+  // 3. An ISO date (optionally with a time) alone on one of the first lines.
+  if (doc.date.empty()) {
+    const auto lines = first_lines(body, 5);
+    for (const Line& l : lines) {
+      const std::string_view line =
+          trim(std::string_view(body).substr(l.begin, l.end - l.begin));
+      if (line.size() > 25) continue;
+      if (auto d = parse_iso_date(line)) {
+        doc.date = *d;
+        body.erase(l.begin, l.next - l.begin);
+        break;
+      }
+    }
+  }
+
+  // 4. The first line as the title when it reads as a headline and more
+  //    text follows.
+  if (doc.title.empty()) {
+    const auto lines = first_lines(body, 2);
+    if (lines.size() == 2) {
+      const std::string_view first =
+          std::string_view(body).substr(lines[0].begin, lines[0].end);
+      if (reads_as_headline(first)) {
+        doc.title = std::string(trim(first));
+        body.erase(0, lines[0].next);
+      }
+    }
+  }
+  strip_leading_blank_lines(&body);
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back())))
+    body.pop_back();
+  doc.body = std::move(body);
+  return doc;
+}
+
+std::optional<Document> parse_json_article(std::string_view line,
+                                           std::string fallback_id,
+                                           std::string* error) {
+  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    *error = "not valid JSON";
+    return std::nullopt;
+  }
+  if (!j.is_object()) {
+    *error = "not a JSON object";
+    return std::nullopt;
+  }
+  const auto body = j.find("body");
+  if (body == j.end() || !body->is_string()) {
+    *error = "no \"body\" string";
+    return std::nullopt;
+  }
+  Document doc;
+  doc.body = repair_utf8(body->get<std::string>());
+  doc.id = std::move(fallback_id);
+  if (auto id = j.find("id"); id != j.end()) {
+    if (id->is_string() && !id->get<std::string>().empty())
+      doc.id = id->get<std::string>();
+    else if (id->is_number_integer())
+      doc.id = std::to_string(id->get<long long>());
+  }
+  if (auto t = j.find("title"); t != j.end() && t->is_string())
+    doc.title = std::string(trim(t->get<std::string>()));
+  if (auto d = j.find("date"); d != j.end() && d->is_string())
+    doc.date = parse_iso_date(d->get<std::string>()).value_or("");
+  if (auto l = j.find("lang"); l != j.end() && l->is_string()) {
+    if (auto lang = parse_lang(l->get<std::string>())) {
+      doc.lang = *lang;
+      doc.lang_given = true;
+    }
+  }
+  return doc;
+}
+
+std::string display_title(const Document& doc) {
+  if (!doc.title.empty()) return doc.title;
+  const size_t slash = doc.id.rfind('/');
+  return slash == std::string::npos ? doc.id : doc.id.substr(slash + 1);
+}
+
+std::string content_hash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::string to_stored(const Document& doc) {
+  nlohmann::json j = {{"id", doc.id},
+                      {"title", doc.title},
+                      {"date", doc.date},
+                      {"lang", lang_code(doc.lang)},
+                      {"body", doc.body}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Document from_stored(std::string_view data) {
+  Document doc;
+  const auto j = nlohmann::json::parse(data, nullptr, false);
+  if (!j.is_object()) return doc;
+  doc.id = j.value("id", "");
+  doc.title = j.value("title", "");
+  doc.date = j.value("date", "");
+  doc.lang = parse_lang(j.value("lang", "und")).value_or(Lang::und);
+  doc.body = j.value("body", "");
+  return doc;
+}
+
+}  // namespace bilex

@@ -1,0 +1,50 @@
+// The document model, the readers of article files and JSON Lines records,
+// and the document's stored form in the index.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/language.h"
+
+namespace bilex {
+
+struct Document {
+  std::string id;     // stable: path relative to its root, or the JSONL id
+  std::string title;  // may be empty; see display_title()
+  std::string date;   // "YYYY-MM-DD" or empty
+  Lang lang = Lang::und;
+  bool lang_given = false;  // from front matter, JSON or --lang
+  std::string body;
+};
+
+// Parses the text of an article file (.txt, .md), taking metadata in the
+// order of DESIGN.md: a front-matter block, a leading "date YYYY-MM-DD"
+// marker, an ISO date alone on one of the first lines, the first line as the
+// title when it reads as a headline. The metadata lines are removed from
+// the body. `content` must be valid UTF-8.
+[[nodiscard]] Document parse_text_article(std::string_view content,
+                                          std::string id);
+
+// Parses one JSON Lines record. Returns nullopt and sets *error to a short
+// reason when the line is not a JSON object with a string "body".
+// `fallback_id` is used when the record has no "id".
+[[nodiscard]] std::optional<Document> parse_json_article(
+    std::string_view line, std::string fallback_id, std::string* error);
+
+// Normalizes a date written as YYYY-MM-DD (optionally followed by a time)
+// to "YYYY-MM-DD"; nullopt when it is not a valid calendar date.
+[[nodiscard]] std::optional<std::string> parse_iso_date(std::string_view s);
+
+// The title to show: the title, else the file name of the id.
+[[nodiscard]] std::string display_title(const Document& doc);
+
+// 64-bit FNV-1a of `s` as 16 hex digits: stable across runs and builds.
+[[nodiscard]] std::string content_hash(std::string_view s);
+
+// The stored form of a document in the index (Xapian document data).
+[[nodiscard]] std::string to_stored(const Document& doc);
+[[nodiscard]] Document from_stored(std::string_view data);
+
+}  // namespace bilex

@@ -1,0 +1,420 @@
+#include "common/query.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/document.h"
+#include "common/error.h"
+#include "common/schema.h"
+
+namespace bilex {
+namespace {
+
+struct Lexeme {
+  enum Kind { word, phrase, lparen, rparen, op_or, op_and, op_not } kind;
+  std::string text;
+  std::string field;  // "title", "lang", "date" or empty
+  bool negated = false;
+  bool star = false;
+};
+
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)); }
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), ::tolower);
+  return out;
+}
+
+bool known_field(std::string_view f) {
+  return f == "title" || f == "lang" || f == "date";
+}
+
+std::vector<Lexeme> lex(std::string_view s) {
+  std::vector<Lexeme> out;
+  size_t i = 0;
+  bool negate_next = false;
+  std::string field_next;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (is_space(c)) {
+      ++i;
+      negate_next = false;
+      field_next.clear();
+      continue;
+    }
+    if (c == '(' || c == ')') {
+      out.push_back({c == '(' ? Lexeme::lparen : Lexeme::rparen, "", "",
+                     negate_next, false});
+      negate_next = false;
+      field_next.clear();
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      size_t close = s.find('"', i + 1);
+      if (close == std::string_view::npos) close = s.size();
+      out.push_back({Lexeme::phrase, std::string(s.substr(i + 1, close - i - 1)),
+                     field_next, negate_next, false});
+      negate_next = false;
+      field_next.clear();
+      i = close + 1;
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && !is_space(s[j]) && s[j] != '(' && s[j] != ')' &&
+           s[j] != '"')
+      ++j;
+    std::string_view chunk = s.substr(i, j - i);
+    i = j;
+    if (chunk == "OR" || chunk == "|") {
+      out.push_back({Lexeme::op_or, "", "", false, false});
+      continue;
+    }
+    if (chunk == "AND" || chunk == "&") {
+      out.push_back({Lexeme::op_and, "", "", false, false});
+      continue;
+    }
+    if (chunk == "NOT") {
+      out.push_back({Lexeme::op_not, "", "", false, false});
+      continue;
+    }
+    while (!chunk.empty() && (chunk.front() == '-' || chunk.front() == '+')) {
+      if (chunk.front() == '-') negate_next = true;
+      chunk.remove_prefix(1);
+    }
+    if (const size_t colon = chunk.find(':'); colon != std::string_view::npos) {
+      const std::string f = lower_ascii(chunk.substr(0, colon));
+      if (known_field(f)) {
+        field_next = f;
+        chunk.remove_prefix(colon + 1);
+        if (chunk.empty()) continue;  // title:"a phrase" or title:(...)
+      }
+    }
+    Lexeme lx{Lexeme::word, std::string(chunk), field_next, negate_next, false};
+    while (!lx.text.empty() && lx.text.back() == '*') {
+      lx.text.pop_back();
+      lx.star = true;
+    }
+    negate_next = false;
+    field_next.clear();
+    if (!lx.text.empty() || !lx.field.empty()) out.push_back(std::move(lx));
+  }
+  return out;
+}
+
+// YYYY, YYYY-MM or YYYY-MM-DD -> "YYYYMMDD" at the start (or end) of the
+// period it names.
+std::string date_bound(std::string_view s, bool upper) {
+  const std::string in(s);
+  auto bad = [&] { return QueryError("invalid date in date: \"" + in +
+                                     "\" (expected YYYY-MM-DD..YYYY-MM-DD)"); };
+  auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), ::isdigit);
+  };
+  if (s.size() == 4 && digits(s)) return in + (upper ? "1231" : "0101");
+  if (s.size() == 7 && s[4] == '-' && digits(s.substr(0, 4)) &&
+      digits(s.substr(5, 2))) {
+    const int m = std::stoi(std::string(s.substr(5, 2)));
+    if (m < 1 || m > 12) throw bad();
+    return std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) +
+           (upper ? "31" : "01");
+  }
+  if (auto d = parse_iso_date(s); d && s.size() == 10)
+    return d->substr(0, 4) + d->substr(5, 2) + d->substr(8, 2);
+  throw bad();
+}
+
+struct Part {
+  Xapian::Query query;
+  bool negative = false;
+  bool filter = false;
+  bool stopword = false;  // a word that is a stopword in both languages
+};
+
+class Parser {
+ public:
+  Parser(std::vector<Lexeme> lexemes, const Analyzer& analyzer,
+         const Xapian::Database* db, MatchMode mode, ParsedQuery* out)
+      : lx_(std::move(lexemes)), analyzer_(analyzer), db_(db), mode_(mode),
+        out_(out) {}
+
+  void run() {
+    Part top = parse_or(/*top=*/true);
+    // Anything left is stray closing parentheses: parse what follows too.
+    while (i_ < lx_.size()) {
+      ++i_;
+      Part more = parse_or(true);
+      top = combine_and({top, more}, false);
+    }
+    if (top.filter) {
+      out_->filter = top.query;
+      out_->strict = Xapian::Query::MatchAll;
+    } else if (!top.negative) {
+      out_->strict = top.query;
+    } else {
+      out_->strict =
+          Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+                        top.query);
+    }
+    if (!top_filter_.empty()) {
+      out_->filter = out_->filter.empty()
+                         ? top_filter_
+                         : Xapian::Query(Xapian::Query::OP_AND, out_->filter,
+                                         top_filter_);
+    }
+    out_->description = out_->strict.get_description();
+  }
+
+ private:
+  bool at(Lexeme::Kind k) const { return i_ < lx_.size() && lx_[i_].kind == k; }
+
+  Part parse_or(bool top) {
+    std::vector<Part> alternatives{parse_and(top)};
+    while (at(Lexeme::op_or)) {
+      ++i_;
+      alternatives.push_back(parse_and(false));
+    }
+    if (alternatives.size() == 1) return alternatives[0];
+    if (top) relaxed_possible_ = false;
+    std::vector<Xapian::Query> qs;
+    for (const Part& p : alternatives)
+      if (!p.query.empty() && !p.negative && !p.filter) qs.push_back(p.query);
+    Part p;
+    p.query = Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    return p;
+  }
+
+  Part parse_and(bool top) {
+    std::vector<Part> parts;
+    bool explicit_and = false;
+    while (i_ < lx_.size() && !at(Lexeme::op_or) && !at(Lexeme::rparen)) {
+      if (at(Lexeme::op_and)) {
+        explicit_and = true;
+        ++i_;
+        continue;
+      }
+      Part p = parse_unary();
+      if (!p.query.empty()) parts.push_back(std::move(p));
+    }
+    if (parts.size() == 1) return parts[0];
+    return combine_and(parts, top && !explicit_and);
+  }
+
+  Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
+    std::vector<Xapian::Query> pos, neg, filters, stops;
+    for (const Part& p : parts) {
+      if (p.query.empty()) continue;
+      if (p.filter) {
+        filters.push_back(p.query);
+      } else if (p.negative) {
+        neg.push_back(p.query);
+      } else if (p.stopword) {
+        stops.push_back(p.query);
+      } else {
+        pos.push_back(p.query);
+      }
+    }
+    // Stopwords count only when the query has nothing else ("the who").
+    if (pos.empty()) pos = stops;
+    const bool any = mode_ == MatchMode::any && top_implicit;
+    Part out;
+    if (!pos.empty()) {
+      out.query = Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
+                                pos.begin(), pos.end());
+      if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1) {
+        relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
+      }
+    }
+    auto apply_negatives = [&](Xapian::Query q) {
+      if (neg.empty()) return q;
+      return Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                           Xapian::Query(Xapian::Query::OP_OR, neg.begin(),
+                                         neg.end()));
+    };
+    if (out.query.empty()) {
+      if (!filters.empty()) {
+        out.query = Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
+                                  filters.end());
+        out.filter = true;
+        if (!neg.empty()) {
+          out.query = apply_negatives(out.query);
+        }
+        return out;
+      }
+      if (!neg.empty()) {
+        out.query = Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end());
+        out.negative = true;
+      }
+      return out;
+    }
+    out.query = apply_negatives(out.query);
+    if (!relaxed_.empty()) relaxed_ = apply_negatives(relaxed_);
+    if (!filters.empty()) {
+      const Xapian::Query f(Xapian::Query::OP_AND, filters.begin(),
+                            filters.end());
+      if (top_implicit) {
+        top_filter_ = f;
+      } else {
+        out.query = Xapian::Query(Xapian::Query::OP_FILTER, out.query, f);
+      }
+    }
+    return out;
+  }
+
+  Part parse_unary() {
+    if (at(Lexeme::op_not)) {
+      ++i_;
+      if (i_ >= lx_.size()) return {};
+      Part p = parse_unary();
+      if (!p.filter) p.negative = !p.negative;
+      return p;
+    }
+    if (at(Lexeme::lparen)) {
+      const bool negated = lx_[i_].negated;
+      ++i_;
+      Part p = parse_or(false);
+      if (at(Lexeme::rparen)) ++i_;
+      if (negated) p.negative = !p.negative;
+      return p;
+    }
+    if (at(Lexeme::rparen)) {  // unreachable from parse_and; be safe
+      ++i_;
+      return {};
+    }
+    const Lexeme& l = lx_[i_++];
+    Part p = l.kind == Lexeme::phrase ? phrase(l) : word(l);
+    if (l.negated) p.negative = true;
+    return p;
+  }
+
+  Part word(const Lexeme& l) {
+    Part p;
+    if (l.field == "lang") {
+      const auto lang = parse_lang(l.text);
+      if (!lang) throw QueryError("unknown language in lang:" + l.text +
+                                  " (expected en, es or und)");
+      p.query = Xapian::Query(std::string(schema::kLang) +
+                              std::string(lang_code(*lang)));
+      p.filter = true;
+      return p;
+    }
+    if (l.field == "date") {
+      const size_t dots = l.text.find("..");
+      const std::string from =
+          dots == std::string::npos ? l.text : l.text.substr(0, dots);
+      const std::string to =
+          dots == std::string::npos ? l.text : l.text.substr(dots + 2);
+      p.query = date_range(from.empty() ? "" : date_bound(from, false),
+                           to.empty() ? "" : date_bound(to, true));
+      p.filter = true;
+      return p;
+    }
+    const Field field = l.field == "title" ? Field::title : Field::body;
+    const std::vector<Token> tokens = analyzer_.tokenize(l.text);
+    if (tokens.empty()) return p;
+    const size_t words = static_cast<size_t>(std::count_if(
+        tokens.begin(), tokens.end(), [](const Token& t) { return !t.alternative; }));
+    if (words > 1 && !l.star) return phrase_of(tokens, field, l.text);
+    MatchGroup g;
+    g.label = l.text;
+    if (l.star) {
+      const Token& last = tokens.back();
+      g.prefix = last.term;
+      p.query = Xapian::Query(Xapian::Query::OP_WILDCARD,
+                              Analyzer::exact_prefix(field) + last.term, 200,
+                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      out_->groups.push_back(std::move(g));
+      return p;
+    }
+    std::vector<Xapian::Query> alternatives;
+    bool all_stop = true;
+    for (const Token& t : tokens) {
+      const WordTerms wt = analyzer_.query_terms(t, field, db_);
+      g.exact.push_back(t.term);
+      if (wt.stems.empty()) {
+        alternatives.emplace_back(wt.exact);
+        continue;
+      }
+      all_stop = false;
+      for (const StemTerms& st : wt.stems) {
+        const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
+        for (const std::string& term : st.terms)
+          g.stems.emplace_back(st.lang, term.substr(strip));
+        alternatives.emplace_back(Xapian::Query::OP_SYNONYM, st.terms.begin(),
+                                  st.terms.end());
+      }
+    }
+    p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
+                            alternatives.end());
+    p.stopword = all_stop;
+    if (!l.negated) out_->groups.push_back(std::move(g));
+    return p;
+  }
+
+  Part phrase(const Lexeme& l) {
+    const Field field = l.field == "title" ? Field::title : Field::body;
+    return phrase_of(analyzer_.tokenize(l.text), field, l.text, l.negated);
+  }
+
+  Part phrase_of(const std::vector<Token>& tokens, Field field,
+                 const std::string& label, bool negated = false) {
+    Part p;
+    MatchGroup g;
+    g.label = label;
+    std::vector<Xapian::Query> terms;
+    for (const Token& t : tokens) {
+      if (t.alternative) continue;
+      terms.emplace_back(Analyzer::exact_prefix(field) + t.term);
+      g.phrase.push_back(t.term);
+    }
+    if (terms.empty()) return p;
+    if (terms.size() == 1) {
+      p.query = terms[0];
+      g.exact = g.phrase;
+      g.phrase.clear();
+    } else {
+      p.query = Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
+                              terms.end(), terms.size());
+    }
+    if (!negated) out_->groups.push_back(std::move(g));
+    return p;
+  }
+
+ public:
+  Xapian::Query relaxed_;
+  bool relaxed_possible_ = true;
+
+ private:
+  std::vector<Lexeme> lx_;
+  size_t i_ = 0;
+  const Analyzer& analyzer_;
+  const Xapian::Database* db_;
+  MatchMode mode_;
+  ParsedQuery* out_;
+  Xapian::Query top_filter_;
+};
+
+}  // namespace
+
+Xapian::Query date_range(const std::string& from, const std::string& to) {
+  if (!from.empty() && !to.empty())
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate,
+                         from, to);
+  if (!from.empty())
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, from);
+  if (!to.empty())
+    return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, to);
+  return Xapian::Query::MatchAll;
+}
+
+ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
+                        const Xapian::Database* db, MatchMode mode) {
+  ParsedQuery out;
+  Parser parser(lex(text), analyzer, db, mode, &out);
+  parser.run();
+  if (parser.relaxed_possible_) out.relaxed = parser.relaxed_;
+  return out;
+}
+
+}  // namespace bilex

@@ -1,0 +1,54 @@
+// The query language: parses what a user typed into a Xapian query, using
+// the Analyzer for every word, and remembers what to highlight.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+
+namespace bilex {
+
+// What one positive query word or phrase matches, for the snippet
+// highlighter: terms without field prefix.
+struct MatchGroup {
+  std::vector<std::string> exact;  // exact terms (a word and its variants)
+  std::vector<std::pair<Lang, std::string>> stems;  // stems per language
+  std::vector<std::string> phrase;  // exact terms in order, for a phrase
+  std::string prefix;               // for prefix*: exact terms starting so
+  std::string label;                // as typed, for --explain
+};
+
+enum class MatchMode {
+  ranked,  // all words first, then documents with only some of them
+  all,
+  any
+};
+
+struct ParsedQuery {
+  Xapian::Query strict;   // every required part matched
+  Xapian::Query relaxed;  // some part matched; empty when not applicable
+  Xapian::Query filter;   // lang: and date: filters; empty when none
+  std::vector<MatchGroup> groups;
+  std::string description;  // the Xapian query, for --explain
+};
+
+// Parses `text`: words, "phrases", prefix*, OR, AND, NOT, -word,
+// parentheses, title:, lang:, date:FROM..TO (either end open). Never
+// crashes on malformed input: stray operators and parentheses are dropped,
+// an unterminated quote runs to the end. Throws QueryError for a value that
+// cannot be understood (lang:xx, an invalid date). `db` supplies the accent
+// variants of stems (may be null).
+[[nodiscard]] ParsedQuery parse_query(std::string_view text,
+                                      const Analyzer& analyzer,
+                                      const Xapian::Database* db,
+                                      MatchMode mode);
+
+// A value range on the date slot; `from`/`to` are YYYY-MM-DD or empty.
+[[nodiscard]] Xapian::Query date_range(const std::string& from,
+                                       const std::string& to);
+
+}  // namespace bilex

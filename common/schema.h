@@ -1,0 +1,51 @@
+// The index schema: term prefixes, value slots, metadata keys. The only place
+// where these are spelled out; everything else refers to these names.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace bilex::schema {
+
+// Bump when terms, values or document data change incompatibly; the searcher
+// and the indexer refuse an index with another version and ask for --rebuild.
+inline constexpr int kVersion = 1;
+
+// Term bodies are always case-folded, so an upper-case letter after a prefix
+// never belongs to the term body.
+//
+// Free text (body and title):
+//   ""   + word          exact folded form, with positions (phrases)
+//   "ZE" + stem          English Snowball stem of the word
+//   "ZS" + stem          Spanish Snowball stem of the word
+// Title only: the same three, each behind kTitle ("S", "SZE", "SZS").
+inline constexpr std::string_view kTitle = "S";
+inline constexpr std::string_view kStemEn = "ZE";
+inline constexpr std::string_view kStemEs = "ZS";
+
+// Boolean filter terms.
+inline constexpr std::string_view kId = "Q";      // Q + document id
+inline constexpr std::string_view kLang = "L";    // L + en|es|und
+inline constexpr std::string_view kSource = "R";  // R + indexed root or file
+
+// Value slots.
+enum Slot : Xapian::valueno {
+  kSlotDate = 0,         // "YYYYMMDD", empty when unknown; sorts as a string
+  kSlotFingerprint = 1,  // size:mtime of the source, for incremental runs
+  kSlotHash = 2,         // content hash of the source text
+  kSlotId = 3,           // the document id, for removal of vanished files
+};
+
+// Database metadata keys.
+inline constexpr std::string_view kMetaSchema = "bilex.schema";
+inline constexpr std::string_view kMetaAnalyzer = "bilex.analyzer";
+
+// Accent parity: Snowball stems an accented word and its accent-free
+// spelling differently ("comunicación" -> "comun", "comunicacion" ->
+// "comunicacion"). The indexer records, in Xapian's synonym table, under the
+// key stem-prefix + folded word, the stem terms of the accented spellings it
+// met, so that a query typed without accents reaches the same stem terms.
+
+}  // namespace bilex::schema

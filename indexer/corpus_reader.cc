@@ -1,0 +1,348 @@
+#include "indexer/corpus_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include "common/unicode.h"
+
+namespace fs = std::filesystem;
+
+namespace bilex {
+namespace {
+
+enum class Kind { none, text, jsonl, jsonl_zst, jsonl_gz };
+
+Kind kind_of(const fs::path& p) {
+  std::string name = p.filename().string();
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  if (name.ends_with(".txt") || name.ends_with(".md")) return Kind::text;
+  if (name.ends_with(".jsonl")) return Kind::jsonl;
+  if (name.ends_with(".jsonl.zst")) return Kind::jsonl_zst;
+  if (name.ends_with(".jsonl.gz")) return Kind::jsonl_gz;
+  return Kind::none;
+}
+
+// A stream of bytes: plain file or stdin, gzip, or zstd.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Returns the number of bytes read, 0 at the end; throws on error.
+  virtual size_t read(char* buf, size_t n) = 0;
+};
+
+class FileSource : public ByteSource {
+ public:
+  explicit FileSource(FILE* f, bool owned) : f_(f), owned_(owned) {}
+  ~FileSource() override {
+    if (owned_) std::fclose(f_);
+  }
+  size_t read(char* buf, size_t n) override {
+    const size_t got = std::fread(buf, 1, n, f_);
+    if (got == 0 && std::ferror(f_)) throw std::runtime_error(std::strerror(errno));
+    return got;
+  }
+
+ private:
+  FILE* f_;
+  bool owned_;
+};
+
+class GzipSource : public ByteSource {
+ public:
+  explicit GzipSource(gzFile f) : f_(f) {}
+  ~GzipSource() override { gzclose(f_); }
+  size_t read(char* buf, size_t n) override {
+    const int got = gzread(f_, buf, static_cast<unsigned>(n));
+    if (got < 0) {
+      int err = 0;
+      throw std::runtime_error(std::string("gzip: ") + gzerror(f_, &err));
+    }
+    return static_cast<size_t>(got);
+  }
+
+ private:
+  gzFile f_;
+};
+
+class ZstdSource : public ByteSource {
+ public:
+  explicit ZstdSource(FILE* f) : f_(f), ctx_(ZSTD_createDCtx()),
+        in_buf_(ZSTD_DStreamInSize()) {}
+  ~ZstdSource() override {
+    ZSTD_freeDCtx(ctx_);
+    std::fclose(f_);
+  }
+  size_t read(char* buf, size_t n) override {
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos == 0) {
+      if (in_.pos == in_.size) {
+        const size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), f_);
+        if (got == 0) {
+          if (std::ferror(f_)) throw std::runtime_error(std::strerror(errno));
+          if (!frame_done_) throw std::runtime_error("zstd: truncated input");
+          return 0;
+        }
+        in_ = {in_buf_.data(), got, 0};
+      }
+      const size_t r = ZSTD_decompressStream(ctx_, &out, &in_);
+      if (ZSTD_isError(r))
+        throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(r));
+      frame_done_ = r == 0;
+    }
+    return out.pos;
+  }
+
+ private:
+  FILE* f_;
+  ZSTD_DCtx* ctx_;
+  std::vector<char> in_buf_;
+  ZSTD_inBuffer in_{nullptr, 0, 0};
+  bool frame_done_ = true;
+};
+
+// Splits a byte stream into lines ('\n'; a trailing '\r' is dropped).
+class LineReader {
+ public:
+  explicit LineReader(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
+  bool next(std::string* line) {
+    line->clear();
+    while (true) {
+      const size_t nl = buf_.find('\n', pos_);
+      if (nl != std::string::npos) {
+        line->assign(buf_, pos_, nl - pos_);
+        pos_ = nl + 1;
+        break;
+      }
+      buf_.erase(0, pos_);
+      pos_ = 0;
+      char chunk[1 << 16];
+      const size_t got = src_->read(chunk, sizeof chunk);
+      if (got == 0) {
+        if (buf_.empty()) return false;
+        line->swap(buf_);
+        buf_.clear();
+        break;
+      }
+      buf_.append(chunk, got);
+    }
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    return true;
+  }
+
+ private:
+  std::unique_ptr<ByteSource> src_;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+bool looks_binary(std::string_view s) {
+  const std::string_view head = s.substr(0, 8192);
+  return head.find('\0') != std::string_view::npos;
+}
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+std::string fingerprint_of(const fs::path& p, uint64_t size) {
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(p, ec);
+  const long long ticks = ec ? 0 : mtime.time_since_epoch().count();
+  return std::to_string(size) + ":" + std::to_string(ticks);
+}
+
+void read_text_file(const fs::path& p, const std::string& id,
+                    const ReaderCallbacks& cb) {
+  const std::string source = p.string();
+  std::error_code ec;
+  const uint64_t size = fs::file_size(p, ec);
+  if (ec) {
+    cb.on_problem({source, ec.message(), true, id});
+    return;
+  }
+  if (size > kMaxFileBytes) {
+    cb.on_problem({source, "larger than " + std::to_string(kMaxFileBytes >> 20) +
+                               " MiB (" + std::to_string(size) + " bytes)", true, id});
+    return;
+  }
+  const std::string fp = fingerprint_of(p, size);
+  if (cb.is_unchanged(id, fp)) {
+    cb.on_unchanged(id);
+    return;
+  }
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    cb.on_problem({source, std::string("cannot read: ") + std::strerror(errno), true, id});
+    return;
+  }
+  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    cb.on_problem({source, "read error", true, id});
+    return;
+  }
+  if (blank(raw)) {
+    cb.on_problem({source, "empty", true, id});
+    return;
+  }
+  if (looks_binary(raw)) {
+    cb.on_problem({source, "binary (NUL bytes), not text", true, id});
+    return;
+  }
+  size_t repaired = 0;
+  std::string text = repair_utf8(raw, &repaired);
+  if (repaired > 0) {
+    cb.on_problem({source, "invalid UTF-8 repaired (" + std::to_string(repaired) +
+                               " sequences replaced by U+FFFD)", false, id});
+  }
+  Article a;
+  a.hash = content_hash(raw);
+  a.fingerprint = fp;
+  a.bytes = raw.size();
+  a.doc = parse_text_article(text, id);
+  if (blank(a.doc.body) && a.doc.title.empty()) {
+    cb.on_problem({source, "no text after the metadata", true, id});
+    return;
+  }
+  cb.on_article(std::move(a));
+}
+
+// Returns false when the stream broke off (the records after it are unknown).
+bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
+                const ReaderCallbacks& cb) {
+  LineReader lines(std::move(src));
+  std::string line;
+  size_t number = 0;
+  try {
+    while (lines.next(&line)) {
+      ++number;
+      if (blank(line)) continue;
+      const std::string where = source + ":" + std::to_string(number);
+      if (line.size() > kMaxFileBytes) {
+        cb.on_problem({where, "line longer than " +
+                                  std::to_string(kMaxFileBytes >> 20) + " MiB"});
+        continue;
+      }
+      std::string error;
+      auto doc = parse_json_article(line, where, &error);
+      if (!doc) {
+        cb.on_problem({where, "malformed JSON Lines record: " + error});
+        continue;
+      }
+      if (blank(doc->body)) {
+        cb.on_problem({where, "empty body", true, doc->id});
+        continue;
+      }
+      const std::string hash = content_hash(line);
+      if (cb.hash_unchanged(doc->id, hash)) {
+        cb.on_unchanged(doc->id);
+        continue;
+      }
+      Article a;
+      a.hash = hash;
+      a.fingerprint = hash;
+      a.bytes = line.size();
+      a.doc = std::move(*doc);
+      cb.on_article(std::move(a));
+    }
+  } catch (const std::exception& e) {
+    cb.on_problem({source + ":" + std::to_string(number + 1), e.what()});
+    return false;
+  }
+  return true;
+}
+
+bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
+  const std::string source = p.string();
+  if (kind == Kind::jsonl_gz) {
+    gzFile f = gzopen(source.c_str(), "rb");
+    if (!f) {
+      cb.on_problem({source, std::string("cannot open: ") + std::strerror(errno)});
+      return false;
+    }
+    return read_jsonl(std::make_unique<GzipSource>(f), source, cb);
+  }
+  FILE* f = std::fopen(source.c_str(), "rb");
+  if (!f) {
+    cb.on_problem({source, std::string("cannot open: ") + std::strerror(errno)});
+    return false;
+  }
+  if (kind == Kind::jsonl_zst)
+    return read_jsonl(std::make_unique<ZstdSource>(f), source, cb);
+  return read_jsonl(std::make_unique<FileSource>(f, true), source, cb);
+}
+
+}  // namespace
+
+bool read_input(const std::string& path, const ReaderCallbacks& cb) {
+  if (path == "-") {
+    return read_jsonl(std::make_unique<FileSource>(stdin, false), "<stdin>", cb);
+  }
+  const fs::path root(path);
+  std::error_code ec;
+  const auto status = fs::status(root, ec);
+  if (ec || !fs::exists(status)) {
+    cb.on_problem({path, "no such file or directory"});
+    return false;
+  }
+  if (fs::is_regular_file(status)) {
+    const Kind k = kind_of(root);
+    if (k == Kind::text) {
+      read_text_file(root, root.filename().string(), cb);
+      return true;
+    }
+    if (k == Kind::none) {
+      cb.on_problem({path, "not a .txt, .md, .jsonl, .jsonl.zst or .jsonl.gz file"});
+      return false;
+    }
+    return read_jsonl_file(root, k, cb);
+  }
+  if (!fs::is_directory(status)) {
+    cb.on_problem({path, "not a regular file or directory"});
+    return false;
+  }
+  // Collect and sort, so that runs are reproducible.
+  std::vector<fs::path> files;
+  bool complete = true;
+  fs::recursive_directory_iterator it(
+      root, fs::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    cb.on_problem({path, ec.message()});
+    return false;
+  }
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      cb.on_problem({path, ec.message()});
+      complete = false;
+      break;
+    }
+    const std::string name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {  // hidden files and directories
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && kind_of(it->path()) != Kind::none)
+      files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    const Kind k = kind_of(f);
+    if (k == Kind::text) {
+      read_text_file(f, f.lexically_relative(root).generic_string(), cb);
+    } else {
+      complete = read_jsonl_file(f, k, cb) && complete;
+    }
+  }
+  return complete;
+}
+
+}  // namespace bilex

@@ -1,0 +1,56 @@
+// Walks the inputs given to bilex-index and yields articles; knows nothing
+// of Xapian.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+
+#include "common/document.h"
+
+namespace bilex {
+
+struct Problem {
+  Problem(std::string source_, std::string reason_, bool skipped_ = true,
+          std::string id_ = {})
+      : source(std::move(source_)), reason(std::move(reason_)),
+        skipped(skipped_), id(std::move(id_)) {}
+  std::string source;
+  std::string reason;
+  bool skipped = true;  // false: a warning (the input was still indexed)
+  std::string id;       // the document id, when known
+};
+
+// One article read from an input, with what the incremental check needs.
+struct Article {
+  Document doc;
+  std::string fingerprint;  // cheap change check: size and mtime, or hash
+  std::string hash;         // content hash of the source text
+  uint64_t bytes = 0;       // size of the source text
+};
+
+struct ReaderCallbacks {
+  // Asked before a text file is read: true when the index already holds
+  // `id` with this fingerprint (the file is then not read).
+  std::function<bool(const std::string& id, const std::string& fingerprint)>
+      is_unchanged;
+  // Asked after a JSON Lines record is read, with its hash.
+  std::function<bool(const std::string& id, const std::string& hash)>
+      hash_unchanged;
+  std::function<void(const std::string& id)> on_unchanged;
+  std::function<void(Article&&)> on_article;
+  std::function<void(Problem&&)> on_problem;
+};
+
+// Files larger than this are skipped.
+inline constexpr uint64_t kMaxFileBytes = 64ull << 20;
+
+// Reads `path`: a directory (walked recursively for .txt, .md, .jsonl,
+// .jsonl.zst, .jsonl.gz), a single such file, or "-" (JSON Lines on stdin).
+// Ids of text files are relative to `path` (a single file: its name).
+// Returns false when `path` itself cannot be read (then nothing under it
+// may be considered vanished).
+bool read_input(const std::string& path, const ReaderCallbacks& cb);
+
+}  // namespace bilex

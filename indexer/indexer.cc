@@ -1,0 +1,332 @@
+#include "indexer/indexer.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <unordered_set>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/error.h"
+#include "common/schema.h"
+
+namespace fs = std::filesystem;
+
+namespace bilex {
+namespace {
+
+// Title words also count as body words, with this within-document weight.
+constexpr Xapian::termcount kTitleWdf = 3;
+// Position gap between the title and the body, so no phrase spans both.
+constexpr Xapian::termpos kTitleGap = 100;
+constexpr size_t kDocsPerThreadBatch = 128;
+constexpr size_t kCommitEvery = 5000;
+
+// Xapian refuses terms over 245 bytes: long values are replaced by a hash.
+std::string bounded_term(std::string_view prefix, std::string_view value) {
+  if (value.size() <= 200) return std::string(prefix) + std::string(value);
+  return std::string(prefix) + "#" + content_hash(value);
+}
+
+// An exclusive lock on the index directory held for the whole run, with the
+// holder's pid written in, so that a second writer can name it.
+class WriterLock {
+ public:
+  explicit WriterLock(const fs::path& dir) {
+    path_ = dir / "bilex.lock";
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      throw IndexError("cannot create lock file " + path_.string() + ": " +
+                       std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      char buf[32] = {};
+      const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      ::close(fd_);
+      const std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
+      throw IndexError("index " + dir.string() +
+                       " is being updated by process " +
+                       pid.substr(0, pid.find_first_of("\n ")));
+    }
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 ||
+        ::pwrite(fd_, pid.data(), pid.size(), 0) < 0) {
+      // The lock holds without the pid; only the message loses detail.
+    }
+  }
+  ~WriterLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
+  const std::string version = db.get_metadata(std::string(schema::kMetaSchema));
+  const std::string analyzer =
+      db.get_metadata(std::string(schema::kMetaAnalyzer));
+  if (db.get_doccount() > 0 &&
+      (version != std::to_string(schema::kVersion) ||
+       analyzer != Analyzer::signature())) {
+    throw IndexError("index " + dir +
+                     " was built by an incompatible version of bilex "
+                     "(schema " + (version.empty() ? "unknown" : version) +
+                     "); run bilex-index --rebuild");
+  }
+  db.set_metadata(std::string(schema::kMetaSchema),
+                  std::to_string(schema::kVersion));
+  db.set_metadata(std::string(schema::kMetaAnalyzer), Analyzer::signature());
+}
+
+struct Built {
+  Xapian::Document doc;
+  Analyzer::AccentSink accents;
+};
+
+Built build_document(const Analyzer& analyzer, Article& a,
+                     const std::optional<Lang>& forced,
+                     const std::string& root_term) {
+  Document& d = a.doc;
+  if (forced) {
+    d.lang = *forced;
+  } else if (!d.lang_given) {
+    d.lang = detect_language(d.title + "\n" + d.body).lang;
+  }
+  Built b;
+  Xapian::termpos pos = 0;
+  if (!d.title.empty()) {
+    analyzer.index_text(b.doc, d.title, d.lang, Field::title, &pos, 1, nullptr);
+    pos = 0;
+    analyzer.index_text(b.doc, d.title, d.lang, Field::body, &pos, kTitleWdf,
+                        &b.accents);
+    pos += kTitleGap;
+  }
+  analyzer.index_text(b.doc, d.body, d.lang, Field::body, &pos, 1, &b.accents);
+  b.doc.add_boolean_term(bounded_term(schema::kId, d.id));
+  b.doc.add_boolean_term(std::string(schema::kLang) + std::string(lang_code(d.lang)));
+  if (!root_term.empty()) b.doc.add_boolean_term(root_term);
+  if (!d.date.empty()) {
+    b.doc.add_value(schema::kSlotDate,
+                    d.date.substr(0, 4) + d.date.substr(5, 2) + d.date.substr(8, 2));
+  }
+  b.doc.add_value(schema::kSlotFingerprint, a.fingerprint);
+  b.doc.add_value(schema::kSlotHash, a.hash);
+  b.doc.add_value(schema::kSlotId, d.id);
+  b.doc.set_data(to_stored(d));
+  return b;
+}
+
+class Writer {
+ public:
+  Writer(Xapian::WritableDatabase& db, const IndexOptions& opts,
+         IndexSummary& summary, const ProgressFn& progress)
+      : db_(db), opts_(opts), summary_(summary), progress_(progress) {
+    unsigned jobs = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
+    if (jobs == 0) jobs = 1;
+    for (unsigned i = 0; i < jobs; ++i)
+      analyzers_.push_back(std::make_unique<Analyzer>());
+  }
+
+  // Indexes one input; returns the ids it holds (for removal of the rest).
+  void index_input(const std::string& path) {
+    root_term_.clear();
+    if (path != "-") {
+      std::error_code ec;
+      const fs::path canon = fs::weakly_canonical(fs::absolute(path), ec);
+      root_term_ = bounded_term(schema::kSource, ec ? path : canon.string());
+    }
+    seen_.clear();
+    removal_safe_ = true;
+    ReaderCallbacks cb;
+    cb.is_unchanged = [&](const std::string& id, const std::string& fp) {
+      return stored_value(id, schema::kSlotFingerprint) == fp;
+    };
+    cb.hash_unchanged = [&](const std::string& id, const std::string& hash) {
+      return stored_value(id, schema::kSlotHash) == hash;
+    };
+    cb.on_unchanged = [&](const std::string& id) {
+      seen_.insert(id);
+      ++summary_.unchanged;
+    };
+    cb.on_article = [&](Article&& a) { add(std::move(a)); };
+    cb.on_problem = [&](Problem&& p) {
+      if (p.skipped) {
+        ++summary_.skipped;
+        if (p.id.empty()) removal_safe_ = false;
+      }
+      if (!p.id.empty()) seen_.insert(p.id);
+      summary_.problems.push_back(std::move(p));
+    };
+    const bool complete = read_input(path, cb);
+    flush();
+    if (complete && removal_safe_ && !root_term_.empty()) remove_vanished();
+  }
+
+  void finish() {
+    flush();
+    db_.commit();
+  }
+
+ private:
+  std::string stored_value(const std::string& id, Xapian::valueno slot) {
+    if (opts_.rebuild) return {};
+    const std::string term = bounded_term(schema::kId, id);
+    Xapian::PostingIterator p = db_.postlist_begin(term);
+    if (p == db_.postlist_end(term)) return {};
+    return db_.get_document(*p).get_value(slot);
+  }
+
+  void add(Article&& a) {
+    seen_.insert(a.doc.id);
+    // Same text, new mtime: refresh the fingerprint without re-analysis.
+    if (!opts_.rebuild) {
+      const std::string term = bounded_term(schema::kId, a.doc.id);
+      Xapian::PostingIterator p = db_.postlist_begin(term);
+      if (p != db_.postlist_end(term)) {
+        Xapian::Document old = db_.get_document(*p);
+        if (old.get_value(schema::kSlotHash) == a.hash) {
+          old.add_value(schema::kSlotFingerprint, a.fingerprint);
+          db_.replace_document(*p, old);
+          ++summary_.unchanged;
+          return;
+        }
+        pending_exists_.push_back(true);
+      } else {
+        pending_exists_.push_back(false);
+      }
+    } else {
+      pending_exists_.push_back(false);
+    }
+    summary_.bytes += a.bytes;
+    pending_.push_back(std::move(a));
+    if (pending_.size() >= kDocsPerThreadBatch * analyzers_.size()) flush();
+  }
+
+  void flush() {
+    const size_t n = pending_.size();
+    if (n == 0) return;
+    std::vector<Built> built(n);
+    const size_t jobs = std::min(analyzers_.size(), n);
+    auto work = [&](size_t t) {
+      for (size_t i = t; i < n; i += jobs)
+        built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
+                                  root_term_);
+    };
+    if (jobs == 1) {
+      work(0);
+    } else {
+      std::vector<std::thread> threads;
+      for (size_t t = 0; t < jobs; ++t) threads.emplace_back(work, t);
+      for (auto& th : threads) th.join();
+    }
+    for (size_t i = 0; i < n; ++i) {
+      db_.replace_document(bounded_term(schema::kId, pending_[i].doc.id),
+                           built[i].doc);
+      ++(pending_exists_[i] ? summary_.updated : summary_.added);
+      for (auto& [key, stem] : built[i].accents) {
+        if (synonyms_.insert(key + '\0' + stem).second) db_.add_synonym(key, stem);
+      }
+    }
+    pending_.clear();
+    pending_exists_.clear();
+    since_commit_ += n;
+    if (since_commit_ >= kCommitEvery) {
+      db_.commit();
+      since_commit_ = 0;
+    }
+    if (progress_) progress_(summary_);
+  }
+
+  void remove_vanished() {
+    std::vector<Xapian::docid> gone;
+    for (auto p = db_.postlist_begin(root_term_); p != db_.postlist_end(root_term_);
+         ++p) {
+      const std::string id = db_.get_document(*p).get_value(schema::kSlotId);
+      if (!seen_.count(id)) gone.push_back(*p);
+    }
+    for (Xapian::docid did : gone) db_.delete_document(did);
+    summary_.removed += gone.size();
+  }
+
+  Xapian::WritableDatabase& db_;
+  const IndexOptions& opts_;
+  IndexSummary& summary_;
+  const ProgressFn& progress_;
+  std::vector<std::unique_ptr<Analyzer>> analyzers_;
+  std::vector<Article> pending_;
+  std::vector<bool> pending_exists_;
+  std::unordered_set<std::string> seen_;
+  std::unordered_set<std::string> synonyms_;
+  std::string root_term_;
+  bool removal_safe_ = true;
+  size_t since_commit_ = 0;
+};
+
+// Swaps two directories atomically (renameat2 RENAME_EXCHANGE), or renames
+// `from` to `to` when `to` does not exist.
+void swap_in(const fs::path& from, const fs::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(),
+                  RENAME_EXCHANGE) != 0) {
+    if (errno == ENOENT && ::rename(from.c_str(), to.c_str()) == 0) return;
+    throw IndexError("cannot swap in the rebuilt index " + from.string() +
+                     " -> " + to.string() + ": " + std::strerror(errno));
+  }
+  std::error_code ec;
+  fs::remove_all(from, ec);  // the old index, now at `from`
+}
+
+}  // namespace
+
+IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  IndexSummary summary;
+  const fs::path dir(opts.db);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw IndexError("cannot create index directory " + opts.db + ": " +
+                     ec.message());
+  WriterLock lock(dir);
+  fs::path target = dir;
+  if (opts.rebuild) {
+    target = dir.parent_path() /
+             (dir.filename().string() + ".rebuild-" + std::to_string(::getpid()));
+    fs::remove_all(target, ec);
+  }
+  {
+    Xapian::WritableDatabase db;
+    try {
+      db = Xapian::WritableDatabase(target.string(), Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw IndexError("index " + opts.db +
+                       " is being updated by another process");
+    } catch (const Xapian::DatabaseError& e) {
+      throw IndexError("cannot open index " + opts.db + ": " +
+                       e.get_description());
+    }
+    check_schema(db, opts.db);
+    Writer writer(db, opts, summary, progress);
+    for (const std::string& path : opts.paths) writer.index_input(path);
+    writer.finish();
+    summary.docs = db.get_doccount();
+    db.close();
+  }
+  if (opts.rebuild) swap_in(target, dir);
+  summary.seconds = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  return summary;
+}
+
+}  // namespace bilex

@@ -1,0 +1,102 @@
+// bilex-index: command line -> run_index() -> summary and exit status.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "common/error.h"
+#include "indexer/indexer.h"
+
+namespace {
+
+void print_progress(const bilex::IndexSummary& s, double seconds) {
+  const size_t done = s.added + s.updated;
+  std::fprintf(stderr, "\rbilex-index: %zu indexed, %zu unchanged, %.1f MB, %.0f docs/s   ",
+               done, s.unchanged, static_cast<double>(s.bytes) / 1e6,
+               seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+}
+
+int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
+  const bool progress = !quiet && ::isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  auto last = start;
+  bool printed = false;
+  const bilex::IndexSummary s = bilex::run_index(
+      opts, [&](const bilex::IndexSummary& now) {
+        const auto t = std::chrono::steady_clock::now();
+        if (!progress || t - last < std::chrono::milliseconds(300)) return;
+        last = t;
+        printed = true;
+        print_progress(now, std::chrono::duration<double>(t - start).count());
+      });
+  if (printed) std::fputs("\r\033[K", stderr);
+  for (const bilex::Problem& p : s.problems) {
+    std::cerr << "bilex-index: " << (p.skipped ? "skipped " : "warning: ")
+              << p.source << ": " << p.reason << '\n';
+  }
+  if (json) {
+    nlohmann::json problems = nlohmann::json::array();
+    for (const bilex::Problem& p : s.problems)
+      problems.push_back({{"source", p.source}, {"reason", p.reason}});
+    const nlohmann::json j = {
+        {"added", s.added},         {"updated", s.updated},
+        {"removed", s.removed},     {"unchanged", s.unchanged},
+        {"skipped", s.skipped},     {"docs", s.docs},
+        {"seconds", s.seconds},     {"problems", problems}};
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << '\n';
+  } else if (!quiet) {
+    std::fprintf(stderr,
+                 "bilex-index: %zu added, %zu updated, %zu removed, %zu "
+                 "unchanged, %zu skipped; %zu documents in %s (%.2f s)\n",
+                 s.added, s.updated, s.removed, s.unchanged, s.skipped, s.docs,
+                 opts.db.c_str(), s.seconds);
+  }
+  return s.skipped > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bilex::IndexOptions opts;
+  const char* env_db = std::getenv("BILEX_DB");
+  opts.db = env_db && *env_db ? env_db : "./index";
+  std::string lang = "auto";
+  bool json = false, quiet = false;
+  CLI::App app{"bilex-index: build and update a bilingual (English + Spanish) "
+               "search index of news articles"};
+  app.set_version_flag("--version", std::string("bilex-index ") + BILEX_VERSION);
+  app.add_option("--db", opts.db, "Index directory (default: $BILEX_DB, else ./index)");
+  app.add_flag("--rebuild", opts.rebuild, "Build a fresh index and swap it in atomically");
+  app.add_option("--lang", lang, "Document language: auto (detect), en or es")
+      ->check(CLI::IsMember({"auto", "en", "es"}))
+      ->capture_default_str();
+  app.add_option("-j,--jobs", opts.jobs, "Analysis threads (default: all cores)");
+  app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
+  app.add_flag("-q,--quiet", quiet, "No progress and no summary line");
+  app.add_option("PATH", opts.paths,
+                 "Directories of .txt/.md articles, JSON Lines files "
+                 "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin")
+      ->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (lang != "auto") opts.lang = bilex::parse_lang(lang);
+  try {
+    return run(opts, json, quiet);
+  } catch (const bilex::IndexError& e) {
+    std::cerr << "bilex-index: " << e.what() << '\n';
+  } catch (const Xapian::Error& e) {
+    std::cerr << "bilex-index: " << opts.db << ": " << e.get_description() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "bilex-index: " << e.what() << '\n';
+  }
+  return 3;
+}

@@ -1,0 +1,109 @@
+#include "searcher/batch.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <chrono>
+#include <numeric>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "searcher/printer.h"
+
+namespace bilex {
+
+std::vector<std::string> read_queries(std::istream& in) {
+  std::vector<std::string> queries;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    queries.push_back(line);
+  }
+  return queries;
+}
+
+size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
+                 const SearchRequest& base, std::ostream& out, bool explain) {
+  Searcher searcher(db);
+  size_t failed = 0;
+  for (const std::string& q : queries) {
+    SearchRequest req = base;
+    req.query = q;
+    try {
+      out << result_json(searcher.search(req), explain) << '\n';
+    } catch (const QueryError& e) {
+      ++failed;
+      out << nlohmann::json({{"query", q}, {"error", e.what()}}).dump(
+                 -1, ' ', false, nlohmann::json::error_handler_t::replace)
+          << '\n';
+    }
+  }
+  return failed;
+}
+
+void run_bench(const std::string& db, const std::vector<std::string>& queries,
+               const SearchRequest& base, const BenchOptions& opts,
+               std::ostream& out) {
+  const unsigned threads = std::max(1u, opts.threads);
+  const size_t total = queries.size() * std::max(1u, opts.repeat);
+  std::vector<double> latencies(total);
+  std::vector<std::unique_ptr<Searcher>> searchers;
+  for (unsigned t = 0; t < threads; ++t)
+    searchers.push_back(std::make_unique<Searcher>(db));
+  auto run_one = [&](Searcher& s, const std::string& q) {
+    SearchRequest req = base;
+    req.query = q;
+    try {
+      return s.search(req).took_ms;
+    } catch (const QueryError&) {
+      return 0.0;
+    }
+  };
+  // Warm-up: every query once on every searcher's thread.
+  {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (size_t i = t; i < queries.size(); i += threads)
+          (void)run_one(*searchers[t], queries[i]);
+      });
+    for (auto& th : pool) th.join();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (size_t i = t; i < total; i += threads)
+          latencies[i] = run_one(*searchers[t], queries[i % queries.size()]);
+      });
+    for (auto& th : pool) th.join();
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<double> sorted = latencies;
+  std::sort(sorted.begin(), sorted.end());
+  auto pct = [&](double p) {
+    if (sorted.empty()) return 0.0;
+    const size_t i = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
+    return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
+  };
+  const double mean = sorted.empty() ? 0.0
+                                     : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
+                                           static_cast<double>(sorted.size());
+  const nlohmann::json j = {{"queries", total},
+                            {"threads", threads},
+                            {"repeat", opts.repeat},
+                            {"snippets", base.snippets},
+                            {"p50_ms", pct(50)},
+                            {"p95_ms", pct(95)},
+                            {"p99_ms", pct(99)},
+                            {"mean_ms", mean},
+                            {"qps", wall > 0 ? static_cast<double>(total) / wall : 0.0}};
+  out << j.dump() << '\n';
+}
+
+}  // namespace bilex

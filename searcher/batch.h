@@ -1,0 +1,34 @@
+// Batch mode (--queries) and the latency benchmark (--bench).
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "searcher/searcher.h"
+
+namespace bilex {
+
+// Reads one query per line (blank lines skipped).
+[[nodiscard]] std::vector<std::string> read_queries(std::istream& in);
+
+// Answers each query with `base` as template, one JSON object per line.
+// A query that fails gets {"query":…,"error":…}. Returns the number of
+// failed queries.
+size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
+                 const SearchRequest& base, std::ostream& out, bool explain);
+
+struct BenchOptions {
+  unsigned repeat = 1;
+  unsigned threads = 1;
+};
+
+// Runs every query `repeat` times on `threads` threads (each with its own
+// Searcher) after one warm-up pass, and prints one JSON object with
+// queries, p50_ms, p95_ms, p99_ms, mean_ms and qps.
+void run_bench(const std::string& db, const std::vector<std::string>& queries,
+               const SearchRequest& base, const BenchOptions& opts,
+               std::ostream& out);
+
+}  // namespace bilex

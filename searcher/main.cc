@@ -1,0 +1,137 @@
+// bilex-search: command line -> Searcher -> printer, with exit statuses of
+// DESIGN.md (0 answered, 2 usage or query error, 3 no usable index).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <xapian.h>
+
+#include "common/error.h"
+#include "searcher/batch.h"
+#include "searcher/printer.h"
+
+namespace {
+
+struct Cli {
+  bilex::SearchRequest req;
+  std::string db, lang, sort = "relevance", match, format = "text",
+                        color = "auto", queries;
+  std::vector<std::string> words;
+  bool no_snippets = false, explain = false, bench = false;
+  bilex::BenchOptions bench_opts;
+};
+
+bool use_color(const std::string& when) {
+  if (when == "always") return true;
+  if (when == "never") return false;
+  const char* term = std::getenv("TERM");
+  return ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR") &&
+         !(term && std::string(term) == "dumb");
+}
+
+int run(Cli& c) {
+  auto& r = c.req;
+  if (!c.lang.empty()) r.lang = bilex::parse_lang(c.lang);
+  r.sort = c.sort == "date" ? bilex::SortOrder::date : bilex::SortOrder::relevance;
+  if (c.match == "all") r.match = bilex::MatchMode::all;
+  if (c.match == "any") r.match = bilex::MatchMode::any;
+  r.snippets = !c.no_snippets;
+  if (!c.queries.empty()) {
+    std::ifstream file;
+    if (c.queries != "-") {
+      file.open(c.queries);
+      if (!file) {
+        std::cerr << "bilex-search: cannot read queries file " << c.queries << '\n';
+        return 2;
+      }
+    }
+    const auto qs = bilex::read_queries(c.queries == "-" ? std::cin : file);
+    if (c.bench) {
+      bilex::run_bench(c.db, qs, r, c.bench_opts, std::cout);
+      return 0;
+    }
+    return bilex::run_batch(c.db, qs, r, std::cout, c.explain) ? 2 : 0;
+  }
+  if (c.bench) {
+    std::cerr << "bilex-search: --bench needs --queries FILE|-\n";
+    return 2;
+  }
+  for (const auto& w : c.words) r.query += (r.query.empty() ? "" : " ") + w;
+  if (r.query.empty()) {
+    std::cerr << "bilex-search: no query given (try bilex-search --help)\n";
+    return 2;
+  }
+  bilex::Searcher searcher(c.db);
+  bilex::PrintOptions p;
+  p.format = c.format == "json"    ? bilex::Format::json
+             : c.format == "jsonl" ? bilex::Format::jsonl
+             : c.format == "tsv"   ? bilex::Format::tsv
+                                   : bilex::Format::text;
+  p.color = use_color(c.color);
+  p.explain = c.explain;
+  bilex::print_result(std::cout, searcher.search(r), p);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Cli c;
+  const char* env_db = std::getenv("BILEX_DB");
+  c.db = env_db && *env_db ? env_db : "./index";
+  CLI::App app{"bilex-search: ranked bilingual (English + Spanish) search of "
+               "news articles, with highlighted snippets"};
+  app.set_version_flag("--version", std::string("bilex-search ") + BILEX_VERSION);
+  app.add_option("--db", c.db, "Index directory (default: $BILEX_DB, else ./index)");
+  app.add_option("-n,--limit", c.req.limit, "Number of results")
+      ->check(CLI::Range(0, 100000))->capture_default_str();
+  app.add_option("--offset", c.req.offset, "Skip this many results")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--lang", c.lang, "Only articles in this language")
+      ->check(CLI::IsMember({"en", "es", "und"}));
+  app.add_option("--since", c.req.since, "Only articles dated on or after YYYY-MM-DD");
+  app.add_option("--until", c.req.until, "Only articles dated on or before YYYY-MM-DD");
+  app.add_option("--sort", c.sort, "relevance or date (newest first)")
+      ->check(CLI::IsMember({"relevance", "date"}))->capture_default_str();
+  app.add_option("--match", c.match,
+                 "all: every word required; any: any word (default: all-word "
+                 "matches first, then partial ones)")
+      ->check(CLI::IsMember({"all", "any"}));
+  app.add_option("--format", c.format, "text, json, jsonl or tsv")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "tsv"}))->capture_default_str();
+  app.add_option("--color", c.color, "auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
+  app.add_option("--snippet-chars", c.req.snippet_chars, "Snippet length in characters")
+      ->check(CLI::Range(10, 100000))->capture_default_str();
+  app.add_flag("--no-snippets", c.no_snippets, "Leave snippets empty");
+  app.add_flag("--explain", c.explain, "Show the parsed query and each hit's score");
+  app.add_option("--queries", c.queries, "Batch mode: one query per line (- for stdin), JSON Lines out");
+  app.add_flag("--bench", c.bench, "With --queries: print latency percentiles and QPS");
+  app.add_option("--repeat", c.bench_opts.repeat, "--bench: passes over the queries")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--threads", c.bench_opts.threads, "--bench: threads")
+      ->check(CLI::PositiveNumber);
+  app.add_option("QUERY", c.words, "Query words, \"phrases\", OR, NOT, -word, prefix*, "
+                 "title:, lang:, date:FROM..TO, parentheses");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    return run(c);
+  } catch (const bilex::QueryError& e) {
+    std::cerr << "bilex-search: " << e.what() << '\n';
+    return 2;
+  } catch (const bilex::IndexError& e) {
+    std::cerr << "bilex-search: " << e.what() << '\n';
+  } catch (const Xapian::Error& e) {
+    std::cerr << "bilex-search: " << c.db << ": " << e.get_description() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "bilex-search: " << e.what() << '\n';
+  }
+  return 3;
+}

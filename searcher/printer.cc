@@ -1,0 +1,145 @@
+#include "searcher/printer.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace bilex {
+namespace {
+
+constexpr const char* kMatchOn = "\033[1;31m";
+constexpr const char* kTitleOn = "\033[1m";
+constexpr const char* kDimOn = "\033[2m";
+constexpr const char* kOff = "\033[0m";
+
+void html_escape(std::string* out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': *out += "&amp;"; break;
+      case '<': *out += "&lt;"; break;
+      case '>': *out += "&gt;"; break;
+      case '"': *out += "&quot;"; break;
+      default: out->push_back(c);
+    }
+  }
+}
+
+// The snippet with each match wrapped in `on`…`off`.
+std::string wrap_marks(const Snippet& s, const char* on, const char* off) {
+  std::string out;
+  size_t at = 0;
+  for (const auto& [b, e] : s.marks) {
+    out.append(s.text, at, b - at);
+    out += on;
+    out.append(s.text, b, e - b);
+    out += off;
+    at = e;
+  }
+  out.append(s.text, at, std::string::npos);
+  return out;
+}
+
+// Scores rounded to 4 decimals keep the JSON short and stable.
+double round4(double x) { return std::round(x * 1e4) / 1e4; }
+
+std::string tsv_field(std::string s) {
+  for (char& c : s)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+}  // namespace
+
+std::string snippet_html(const Snippet& s) {
+  std::string out;
+  size_t at = 0;
+  for (const auto& [b, e] : s.marks) {
+    html_escape(&out, std::string_view(s.text).substr(at, b - at));
+    out += "<mark>";
+    html_escape(&out, std::string_view(s.text).substr(b, e - b));
+    out += "</mark>";
+    at = e;
+  }
+  html_escape(&out, std::string_view(s.text).substr(at));
+  return out;
+}
+
+std::string result_json(const SearchResult& r, bool explain) {
+  nlohmann::json hits = nlohmann::json::array();
+  for (const Hit& h : r.hits) {
+    nlohmann::json j = {{"rank", h.rank},
+                        {"id", h.id},
+                        {"title", h.title},
+                        {"date", h.date.empty() ? nlohmann::json(nullptr)
+                                                : nlohmann::json(h.date)},
+                        {"lang", std::string(lang_code(h.lang))},
+                        {"score", round4(h.score)},
+                        {"snippet", snippet_html(h.snippet)}};
+    if (explain) j["partial"] = h.partial;
+    hits.push_back(std::move(j));
+  }
+  nlohmann::json j = {{"query", r.query},
+                      {"total", r.total},
+                      {"offset", r.offset},
+                      {"limit", r.limit},
+                      {"took_ms", std::round(r.took_ms * 1000) / 1000},
+                      {"suggestion", r.suggestion ? nlohmann::json(*r.suggestion)
+                                                  : nlohmann::json(nullptr)},
+                      {"hits", std::move(hits)}};
+  if (explain) j["parsed"] = r.parsed;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void print_result(std::ostream& out, const SearchResult& r,
+                  const PrintOptions& opts) {
+  switch (opts.format) {
+    case Format::json:
+    case Format::jsonl:
+      out << result_json(r, opts.explain) << '\n';
+      return;
+    case Format::tsv:
+      for (const Hit& h : r.hits) {
+        char score[32];
+        std::snprintf(score, sizeof score, "%.4f", h.score);
+        out << h.rank << '\t' << tsv_field(h.id) << '\t' << score << '\t'
+            << (h.date.empty() ? "-" : h.date) << '\t' << lang_code(h.lang)
+            << '\t' << tsv_field(h.title) << '\t'
+            << tsv_field(wrap_marks(h.snippet, "", "")) << '\n';
+      }
+      return;
+    case Format::text:
+      break;
+  }
+  const char* on = opts.color ? kMatchOn : "";
+  const char* title_on = opts.color ? kTitleOn : "";
+  const char* dim_on = opts.color ? kDimOn : "";
+  const char* off = opts.color ? kOff : "";
+  if (opts.explain) out << "query: " << r.parsed << "\n\n";
+  if (r.suggestion) out << "Did you mean: " << *r.suggestion << "\n\n";
+  for (const Hit& h : r.hits) {
+    out << h.rank << ". " << title_on << h.title << off << '\n';
+    out << "   " << dim_on << (h.date.empty() ? "no date" : h.date) << " · "
+        << lang_code(h.lang) << " · " << h.id;
+    if (opts.explain) {
+      char score[48];
+      std::snprintf(score, sizeof score, " · score %.4f%s", h.score,
+                    h.partial ? " (some words)" : "");
+      out << score;
+    }
+    out << off << '\n';
+    if (!h.snippet.text.empty())
+      out << "   " << wrap_marks(h.snippet, on, off) << '\n';
+    out << '\n';
+  }
+  char took[64];
+  std::snprintf(took, sizeof took, " (%.1f ms)", r.took_ms);
+  if (r.hits.empty()) {
+    out << "No results for \"" << r.query << "\"" << took << '\n';
+  } else {
+    out << "Results " << r.offset + 1 << "-" << r.offset + r.hits.size()
+        << " of about " << r.total << took << '\n';
+  }
+}
+
+}  // namespace bilex

@@ -1,0 +1,142 @@
+#include "searcher/searcher.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "common/document.h"
+#include "common/error.h"
+#include "common/schema.h"
+
+namespace bilex {
+namespace {
+
+// Applies the request's filters to a query.
+Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
+  if (filter.empty()) return q;
+  return Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+}
+
+std::string date_key(const std::string& date, const char* option) {
+  const auto d = parse_iso_date(date);
+  if (!d || date.size() != 10)
+    throw QueryError(std::string("invalid date for ") + option + ": \"" +
+                     date + "\" (expected YYYY-MM-DD)");
+  return d->substr(0, 4) + d->substr(5, 2) + d->substr(8, 2);
+}
+
+}  // namespace
+
+Searcher::Searcher(const std::string& db_path) : path_(db_path) {
+  if (!std::filesystem::exists(db_path))
+    throw IndexError("no index at " + db_path + " (build one with bilex-index)");
+  try {
+    db_ = Xapian::Database(db_path);
+  } catch (const Xapian::Error& e) {
+    throw IndexError("no usable index at " + db_path + ": " +
+                     e.get_description());
+  }
+  const std::string version = db_.get_metadata(std::string(schema::kMetaSchema));
+  if (db_.get_doccount() > 0 &&
+      (version != std::to_string(schema::kVersion) ||
+       db_.get_metadata(std::string(schema::kMetaAnalyzer)) !=
+           Analyzer::signature())) {
+    throw IndexError("index " + db_path +
+                     " was built by an incompatible version of bilex; run "
+                     "bilex-index --rebuild");
+  }
+}
+
+SearchResult Searcher::search(const SearchRequest& req) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return search_once(req);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 3) throw;
+      db_.reopen();
+    }
+  }
+}
+
+SearchResult Searcher::search_once(const SearchRequest& req) {
+  const auto start = std::chrono::steady_clock::now();
+  SearchResult r;
+  r.query = req.query;
+  r.offset = req.offset;
+  r.limit = req.limit;
+
+  const ParsedQuery pq = parse_query(req.query, analyzer_, &db_, req.match);
+  std::vector<Xapian::Query> filters;
+  if (!pq.filter.empty()) filters.push_back(pq.filter);
+  if (req.lang)
+    filters.emplace_back(std::string(schema::kLang) +
+                         std::string(lang_code(*req.lang)));
+  if (!req.since.empty() || !req.until.empty()) {
+    filters.push_back(date_range(
+        req.since.empty() ? "" : date_key(req.since, "--since"),
+        req.until.empty() ? "" : date_key(req.until, "--until")));
+  }
+  const Xapian::Query filter =
+      filters.empty() ? Xapian::Query()
+                      : Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
+                                      filters.end());
+  r.parsed = filtered(pq.strict, filter).get_description();
+  if (pq.strict.empty()) {
+    r.took_ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start).count();
+    return r;
+  }
+
+  Xapian::Enquire enquire(db_);
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  if (req.sort == SortOrder::date) {
+    enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
+  } else {
+    enquire.set_sort_by_relevance_then_value(schema::kSlotDate, true);
+  }
+
+  // Documents with every word first; then, when they run out, documents
+  // with only some of them.
+  enquire.set_query(filtered(pq.strict, filter));
+  Xapian::MSet mset = enquire.get_mset(
+      static_cast<Xapian::doccount>(req.offset),
+      static_cast<Xapian::doccount>(req.limit),
+      static_cast<Xapian::doccount>(req.offset + req.limit + 1));
+  std::vector<std::pair<Xapian::MSetIterator, bool>> order;
+  for (auto it = mset.begin(); it != mset.end(); ++it) order.emplace_back(it, false);
+  r.total = mset.get_matches_estimated();
+  Xapian::MSet rest;
+  if (!pq.relaxed.empty() && mset.size() < req.limit) {
+    // Fewer strict matches than asked for: the strict count is exact here.
+    const size_t strict_total = mset.get_matches_lower_bound();
+    const size_t offset2 = req.offset > strict_total ? req.offset - strict_total : 0;
+    enquire.set_query(filtered(
+        Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.strict), filter));
+    rest = enquire.get_mset(static_cast<Xapian::doccount>(offset2),
+                            static_cast<Xapian::doccount>(req.limit - mset.size()));
+    for (auto it = rest.begin(); it != rest.end(); ++it) order.emplace_back(it, true);
+    r.total = strict_total + rest.get_matches_estimated();
+  }
+
+  size_t rank = req.offset;
+  for (const auto& [it, partial] : order) {
+    const Document d = from_stored(it.get_document().get_data());
+    Hit h;
+    h.rank = ++rank;
+    h.id = d.id;
+    h.title = display_title(d);
+    h.date = d.date;
+    h.lang = d.lang;
+    h.score = it.get_weight();
+    h.partial = partial;
+    if (req.snippets) {
+      h.snippet = make_snippet(analyzer_, d.body, d.lang, pq.groups,
+                               req.snippet_chars);
+    }
+    r.hits.push_back(std::move(h));
+  }
+  r.took_ms = std::chrono::duration<double, std::milli>(
+                  std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace bilex

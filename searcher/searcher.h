@@ -1,0 +1,69 @@
+// bilex-search's work: a query -> Xapian Enquire -> ranked hits with
+// snippets. Returns data; printing is printer.h's job.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/analyzer.h"
+#include "common/query.h"
+#include "common/snippet.h"
+
+namespace bilex {
+
+enum class SortOrder { relevance, date };
+
+struct SearchRequest {
+  std::string query;
+  size_t limit = 10;
+  size_t offset = 0;
+  std::optional<Lang> lang;
+  std::string since, until;  // YYYY-MM-DD or empty
+  SortOrder sort = SortOrder::relevance;
+  MatchMode match = MatchMode::ranked;
+  bool snippets = true;
+  size_t snippet_chars = 200;
+};
+
+struct Hit {
+  size_t rank = 0;  // 1-based, counting the offset
+  std::string id, title, date;
+  Lang lang = Lang::und;
+  double score = 0;
+  bool partial = false;  // matched only some of the query's words
+  Snippet snippet;
+};
+
+struct SearchResult {
+  std::string query;
+  size_t total = 0;  // estimated number of matching documents
+  size_t offset = 0, limit = 0;
+  double took_ms = 0;
+  std::optional<std::string> suggestion;
+  std::string parsed;  // the Xapian query, for --explain
+  std::vector<Hit> hits;
+};
+
+// One open index. Not thread-safe: use one Searcher per thread.
+class Searcher {
+ public:
+  // Opens the index at `db_path`; throws IndexError when there is no usable
+  // index there (missing, or built by an incompatible version).
+  explicit Searcher(const std::string& db_path);
+
+  // Answers `req`; throws QueryError for a query or option that cannot be
+  // understood. Retries when the index changes under it.
+  [[nodiscard]] SearchResult search(const SearchRequest& req);
+
+ private:
+  SearchResult search_once(const SearchRequest& req);
+
+  std::string path_;
+  Xapian::Database db_;
+  Analyzer analyzer_;
+};
+
+}  // namespace bilex

@@ -337,6 +337,9 @@ class Parser {
         continue;
       }
       all_stop = false;
+      // The exact form scores on top of its stem, so that "comunicacion"
+      // ranks comunicación above comunidad (both stem to "comun").
+      alternatives.emplace_back(wt.exact);
       for (const StemTerms& st : wt.stems) {
         const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
         for (const std::string& term : st.terms)

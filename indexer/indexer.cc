@@ -129,9 +129,11 @@ Built build_document(const Analyzer& analyzer, Article& a,
 
 class Writer {
  public:
-  Writer(Xapian::WritableDatabase& db, const IndexOptions& opts,
+  // `fresh`: the database started empty, so no document needs looking up.
+  Writer(Xapian::WritableDatabase& db, const IndexOptions& opts, bool fresh,
          IndexSummary& summary, const ProgressFn& progress)
-      : db_(db), opts_(opts), summary_(summary), progress_(progress) {
+      : db_(db), opts_(opts), fresh_(fresh), summary_(summary),
+        progress_(progress) {
     unsigned jobs = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
     if (jobs == 0) jobs = 1;
     for (unsigned i = 0; i < jobs; ++i)
@@ -180,7 +182,7 @@ class Writer {
 
  private:
   std::string stored_value(const std::string& id, Xapian::valueno slot) {
-    if (opts_.rebuild) return {};
+    if (fresh_) return {};
     const std::string term = bounded_term(schema::kId, id);
     Xapian::PostingIterator p = db_.postlist_begin(term);
     if (p == db_.postlist_end(term)) return {};
@@ -190,7 +192,7 @@ class Writer {
   void add(Article&& a) {
     seen_.insert(a.doc.id);
     // Same text, new mtime: refresh the fingerprint without re-analysis.
-    if (!opts_.rebuild) {
+    if (!fresh_) {
       const std::string term = bounded_term(schema::kId, a.doc.id);
       Xapian::PostingIterator p = db_.postlist_begin(term);
       if (p != db_.postlist_end(term)) {
@@ -261,6 +263,7 @@ class Writer {
 
   Xapian::WritableDatabase& db_;
   const IndexOptions& opts_;
+  const bool fresh_;
   IndexSummary& summary_;
   const ProgressFn& progress_;
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
@@ -272,6 +275,34 @@ class Writer {
   bool removal_safe_ = true;
   size_t since_commit_ = 0;
 };
+
+// Whether `dir` may be replaced wholesale: it does not exist, holds nothing
+// but our lock file, or is a Xapian database. Anything else (a user's
+// directory given to --db by mistake) must never be swapped out and deleted.
+bool replaceable(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  if (fs::exists(dir / "iamglass", ec)) return true;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().filename() != "bilex.lock") return false;
+  return !ec;
+}
+
+// True when the index at `dir` is missing or holds no documents: then the
+// run builds beside it and swaps the result in, compacted.
+bool starts_empty(const fs::path& dir) {
+  if (!fs::exists(dir / "iamglass")) {
+    if (!replaceable(dir))
+      throw IndexError(dir.string() + " holds files and is not a bilex index");
+    return true;
+  }
+  try {
+    return Xapian::Database(dir.string()).get_doccount() == 0;
+  } catch (const Xapian::Error& e) {
+    throw IndexError("cannot open index " + dir.string() + ": " +
+                     e.get_description() + " (bilex-index --rebuild replaces it)");
+  }
+}
 
 // Swaps two directories atomically (renameat2 RENAME_EXCHANGE), or renames
 // `from` to `to` when `to` does not exist.
@@ -291,19 +322,27 @@ void swap_in(const fs::path& from, const fs::path& to) {
 IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
   IndexSummary summary;
-  const fs::path dir(opts.db);
+  fs::path dir = fs::path(opts.db).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();  // "index/"
   std::error_code ec;
+  if (opts.rebuild && !replaceable(dir))
+    throw IndexError("refusing to replace " + opts.db +
+                     ": it holds files and is not a bilex index");
   fs::create_directories(dir, ec);
   if (ec)
     throw IndexError("cannot create index directory " + opts.db + ": " +
                      ec.message());
   WriterLock lock(dir);
-  fs::path target = dir;
-  if (opts.rebuild) {
-    target = dir.parent_path() /
-             (dir.filename().string() + ".rebuild-" + std::to_string(::getpid()));
-    fs::remove_all(target, ec);
-  }
+  // A fresh build goes to a side directory, is compacted (which halves the
+  // size of a bulk-built index) and swapped in: readers never see it half
+  // done. Side directories of an interrupted run are stale: we hold the lock.
+  const bool fresh = opts.rebuild || starts_empty(dir);
+  const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  const std::string side = dir.filename().string() + ".bilex-";
+  for (const auto& e : fs::directory_iterator(parent, ec))
+    if (e.path().filename().string().starts_with(side)) fs::remove_all(e.path(), ec);
+  const std::string pid = std::to_string(::getpid());
+  const fs::path target = fresh ? parent / (side + "build-" + pid) : dir;
   {
     Xapian::WritableDatabase db;
     try {
@@ -316,13 +355,18 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
                        e.get_description());
     }
     check_schema(db, opts.db);
-    Writer writer(db, opts, summary, progress);
+    Writer writer(db, opts, fresh, summary, progress);
     for (const std::string& path : opts.paths) writer.index_input(path);
     writer.finish();
     summary.docs = db.get_doccount();
     db.close();
   }
-  if (opts.rebuild) swap_in(target, dir);
+  if (fresh) {
+    const fs::path compacted = parent / (side + "compact-" + pid);
+    Xapian::Database(target.string()).compact(compacted.string());
+    fs::remove_all(target, ec);
+    swap_in(compacted, dir);
+  }
   summary.seconds = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - start)
                         .count();

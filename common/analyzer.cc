@@ -144,16 +144,20 @@ void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
     tok.accented.clear();
   }
   std::vector<Token> alternatives;
-  if (t.find('.') != std::string::npos) {
-    const auto parts = split(t, '.');
-    const bool acronym = std::all_of(parts.begin(), parts.end(), [](auto p) {
-      return !p.empty() && code_points(p) <= 2 && !is_digit(p.front());
-    });
+  if (t.find_first_of(".@") != std::string::npos) {
+    std::vector<std::string_view> parts;
+    for (auto p : split(t, '@'))
+      for (auto q : split(p, '.')) parts.push_back(q);
+    const bool acronym =
+        t.find('@') == std::string::npos &&
+        std::all_of(parts.begin(), parts.end(), [](auto p) {
+          return !p.empty() && code_points(p) <= 2 && !is_digit(p.front());
+        });
     if (acronym) {  // "U.S." -> "us", "EE.UU." -> "eeuu"
       std::erase(t, '.');
       tok.accented.clear();
       tok.keep = true;
-    } else {  // "example.com": the whole, and each part as an alternative
+    } else {  // "example.com", "ana@example.com": the whole, and each part
       for (auto p : parts) {
         if (p.empty()) continue;
         Token alt = tok;

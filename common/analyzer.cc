@@ -6,6 +6,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
+#include <unicode/utext.h>
 #include <unicode/utf8.h>
 
 #include "common/error.h"
@@ -18,6 +19,8 @@ namespace {
 
 // Longer "words" are base64, hashes or run-together URLs: not indexed.
 constexpr size_t kMaxTermBytes = 64;
+// Entries per language in the stem cache.
+constexpr size_t kStemCacheSize = 1 << 16;
 
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
@@ -196,8 +199,15 @@ void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
 std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   std::vector<Token> out;
   if (text.empty()) return out;
-  const Utf16Text u = to_utf16(text);
-  breaker_->setText(u.text);
+  // The break iterator reads the UTF-8 directly (ill-formed bytes read as
+  // U+FFFD), so its boundaries are byte offsets into `text`.
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(),
+                             static_cast<int64_t>(text.size()), &status);
+  throw_if_failed(status, "utext_openUTF8");
+  std::unique_ptr<UText, decltype(&utext_close)> guard(ut, &utext_close);
+  breaker_->setText(ut, status);
+  throw_if_failed(status, "BreakIterator::setText");
   uint32_t pos = 0;
   int32_t start = breaker_->first();
   for (int32_t end = breaker_->next(); end != icu::BreakIterator::DONE;
@@ -205,8 +215,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     // Spaces, punctuation, symbols and emoji have status UBRK_WORD_NONE.
     if (breaker_->getRuleStatus() < UBRK_WORD_NUMBER) continue;
     Token tok;
-    tok.begin = u.offsets[static_cast<size_t>(start)];
-    tok.end = u.offsets[static_cast<size_t>(end)];
+    tok.begin = static_cast<uint32_t>(start);
+    tok.end = static_cast<uint32_t>(end);
     tok.pos = pos;
     const std::string_view written = text.substr(tok.begin, tok.end - tok.begin);
     if (is_ascii(written)) {
@@ -216,7 +226,9 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     } else {
       UErrorCode status = U_ZERO_ERROR;
       const icu::UnicodeString folded = casefold_->normalize(
-          u.text.tempSubString(start, end - start), status);
+          icu::UnicodeString::fromUTF8(icu::StringPiece(written.data(),
+                                                        static_cast<int32_t>(written.size()))),
+          status);
       throw_if_failed(status, "Normalizer2::normalize");
       tok.accented = to_utf8(folded);
       plain_apostrophes(&tok.accented);
@@ -237,10 +249,17 @@ std::string Analyzer::stem(const Token& token, Lang lang) const {
   if (token.keep || is_digit(token.term.front())) return token.term;
   std::string_view in = token.accented.empty() ? token.term : token.accented;
   if (in.ends_with("'s")) in.remove_suffix(2);
+  // Words repeat (Zipf): a bounded cache spares most Snowball runs.
+  auto& cache = stem_cache_[lang == Lang::es ? 1 : 0];
+  const std::string key(in);
+  if (const auto it = cache.find(key); it != cache.end()) return it->second;
   Xapian::Stem& stemmer = lang == Lang::es ? stem_es_ : stem_en_;
-  std::string s = stemmer(std::string(in));
+  std::string s = stemmer(key);
   if (!token.accented.empty()) s = fold_accents(s);
-  return s.empty() ? token.term : s;
+  if (s.empty()) s = token.term;
+  if (cache.size() >= kStemCacheSize) cache.clear();
+  cache.emplace(key, s);
+  return s;
 }
 
 bool Analyzer::is_stopword(std::string_view term, Lang lang) const {
@@ -268,21 +287,28 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
                           AccentSink* accents) const {
   const std::string exact = exact_prefix(field);
   const std::vector<Lang> langs = stem_languages(lang);
+  std::vector<std::string> prefixes, accent_prefixes;
+  for (Lang l : langs) {
+    prefixes.push_back(stem_prefix(field, l));
+    accent_prefixes.push_back(stem_prefix(Field::body, l));
+  }
   const Xapian::termpos base = *pos;
+  std::string term;
   for (const Token& t : tokenize(text)) {
     const Xapian::termpos p = base + t.pos + 1;
     *pos = p;
-    doc.add_posting(exact + t.term, p, wdf_inc);
-    for (Lang l : langs) {
+    term.assign(exact).append(t.term);
+    doc.add_posting(term, p, wdf_inc);
+    for (size_t i = 0; i < langs.size(); ++i) {
+      const Lang l = langs[i];
       if (!t.keep && is_stopword(t.term, l)) continue;
       const std::string s = stem(t, l);
-      doc.add_term(stem_prefix(field, l) + s, wdf_inc);
+      term.assign(prefixes[i]).append(s);
+      doc.add_term(term, wdf_inc);
       if (accents && !t.accented.empty()) {
         Token plain = t;
         plain.accented.clear();
-        if (stem(plain, l) != s) {
-          accents->emplace_back(stem_prefix(Field::body, l) + t.term, s);
-        }
+        if (stem(plain, l) != s) accents->emplace_back(accent_prefixes[i] + t.term, s);
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -107,6 +108,7 @@ class Analyzer {
   const icu::Normalizer2* nfd_;       // owned by ICU
   mutable Xapian::Stem stem_en_;
   mutable Xapian::Stem stem_es_;
+  mutable std::unordered_map<std::string, std::string> stem_cache_[2];
 };
 
 }  // namespace bilex

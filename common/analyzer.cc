@@ -245,6 +245,11 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   return out;
 }
 
+std::string Analyzer::fold(std::string_view word) const {
+  const auto toks = tokenize(word);
+  return toks.empty() ? std::string(word) : toks.front().term;
+}
+
 std::string Analyzer::stem(const Token& token, Lang lang) const {
   if (token.keep || is_digit(token.term.front())) return token.term;
   std::string_view in = token.accented.empty() ? token.term : token.accented;
@@ -284,7 +289,8 @@ std::string Analyzer::exact_prefix(Field field) {
 void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
                           Lang lang, Field field, Xapian::termpos* pos,
                           Xapian::termcount wdf_inc,
-                          AccentSink* accents) const {
+                          AccentSink* accents,
+                          std::vector<std::string>* words) const {
   const std::string exact = exact_prefix(field);
   const std::vector<Lang> langs = stem_languages(lang);
   std::vector<std::string> prefixes, accent_prefixes;
@@ -299,6 +305,9 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
     *pos = p;
     term.assign(exact).append(t.term);
     doc.add_posting(term, p, wdf_inc);
+    if (words && !t.alternative && !t.keep && code_points(t.term) >= 3 &&
+        !is_digit(t.term.front()) && t.term.find_first_of(".@'") == std::string::npos)
+      words->push_back(t.accented.empty() ? t.term : t.accented);
     for (size_t i = 0; i < langs.size(); ++i) {
       const Lang l = langs[i];
       if (!t.keep && is_stopword(t.term, l)) continue;

@@ -67,6 +67,9 @@ class Analyzer {
   // Splits UTF-8 text (ill-formed bytes tolerated) into tokens, in order.
   [[nodiscard]] std::vector<Token> tokenize(std::string_view text) const;
 
+  // The exact term of one written word: "Migración" -> "migracion".
+  [[nodiscard]] std::string fold(std::string_view word) const;
+
   // Stem of a token in `lang` (en or es), folded like Token::term.
   [[nodiscard]] std::string stem(const Token& token, Lang lang) const;
 
@@ -86,9 +89,13 @@ class Analyzer {
   // Adds the terms of `text` to `doc`: exact terms with positions starting
   // at *pos (advanced past the text), and stems for `lang`, each with
   // `wdf_inc`. Stopwords get exact terms only (phrases keep them).
+  // `accents` (optional) receives the accent-parity synonyms; `words`
+  // (optional) the written words of 3+ letters, lower case with their
+  // accents, for the spelling dictionary.
   void index_text(Xapian::Document& doc, std::string_view text, Lang lang,
                   Field field, Xapian::termpos* pos, Xapian::termcount wdf_inc,
-                  AccentSink* accents) const;
+                  AccentSink* accents,
+                  std::vector<std::string>* words = nullptr) const;
 
   // The terms a query word reaches in `field`, in both languages; `db`
   // (optional) supplies the accented spellings' stems.

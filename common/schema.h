@@ -38,6 +38,11 @@ enum Slot : Xapian::valueno {
   kSlotId = 3,           // the document id, for removal of vanished files
 };
 
+// Synonym table keys "~" + folded word list the word's accented spellings
+// met in the corpus, so that "did you mean" can show "migración" when the
+// spelling dictionary's nearest word is the rarer "migracion".
+inline constexpr std::string_view kSpellingForms = "~";
+
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchema = "bilex.schema";
 inline constexpr std::string_view kMetaAnalyzer = "bilex.analyzer";

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -92,6 +93,7 @@ void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
 struct Built {
   Xapian::Document doc;
   Analyzer::AccentSink accents;
+  std::vector<std::string> words;  // for the spelling dictionary, deduplicated
 };
 
 Built build_document(const Analyzer& analyzer, Article& a,
@@ -112,7 +114,10 @@ Built build_document(const Analyzer& analyzer, Article& a,
                         &b.accents);
     pos += kTitleGap;
   }
-  analyzer.index_text(b.doc, d.body, d.lang, Field::body, &pos, 1, &b.accents);
+  analyzer.index_text(b.doc, d.body, d.lang, Field::body, &pos, 1, &b.accents,
+                      &b.words);
+  std::sort(b.words.begin(), b.words.end());
+  b.words.erase(std::unique(b.words.begin(), b.words.end()), b.words.end());
   b.doc.add_boolean_term(bounded_term(schema::kId, d.id));
   b.doc.add_boolean_term(std::string(schema::kLang) + std::string(lang_code(d.lang)));
   if (!root_term.empty()) b.doc.add_boolean_term(root_term);
@@ -125,6 +130,11 @@ Built build_document(const Analyzer& analyzer, Article& a,
   b.doc.add_value(schema::kSlotId, d.id);
   b.doc.set_data(to_stored(d));
   return b;
+}
+
+bool is_ascii_word(const std::string& w) {
+  return std::all_of(w.begin(), w.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 class Writer {
@@ -238,6 +248,12 @@ class Writer {
       ++(pending_exists_[i] ? summary_.updated : summary_.added);
       for (auto& [key, stem] : built[i].accents) {
         if (synonyms_.insert(key + '\0' + stem).second) db_.add_synonym(key, stem);
+      }
+      // Document frequency of each word: what "did you mean" ranks by.
+      for (const std::string& w : built[i].words) {
+        db_.add_spelling(w);
+        if (is_ascii_word(w) || !synonyms_.insert(w).second) continue;
+        db_.add_synonym(std::string(schema::kSpellingForms) + analyzers_[0]->fold(w), w);
       }
     }
     pending_.clear();

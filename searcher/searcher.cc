@@ -57,6 +57,46 @@ SearchResult Searcher::search(const SearchRequest& req) {
   }
 }
 
+std::optional<std::string> Searcher::suggest(const std::string& query,
+                                             const ParsedQuery& pq) {
+  // A word that occurs nowhere, or is a rare misspelling of a common word,
+  // gets the nearest word of the spelling dictionary (the written words of
+  // the corpus), shown in its most frequent spelling.
+  constexpr Xapian::doccount kRare = 3, kRatio = 20;
+  auto spelling_freq = [&](const std::string& w) -> Xapian::doccount {
+    Xapian::TermIterator it = db_.spellings_begin();
+    it.skip_to(w);
+    return it != db_.spellings_end() && *it == w ? it.get_termfreq() : 0;
+  };
+  std::string fixed = query;
+  bool changed = false;
+  for (const MatchGroup& g : pq.groups) {
+    if (!g.phrase.empty() || !g.prefix.empty() || g.exact.size() != 1) continue;
+    const Xapian::doccount df = db_.get_termfreq(g.exact[0]);
+    if (df > kRare) continue;
+    std::string s = db_.get_spelling_suggestion(g.exact[0]);
+    if (s.empty()) continue;
+    const std::string folded = analyzer_.fold(s);
+    if (folded == g.exact[0]) continue;
+    if (df > 0 && db_.get_termfreq(folded) < kRatio * df) continue;
+    const std::string key = std::string(schema::kSpellingForms) + folded;
+    Xapian::doccount best = spelling_freq(s);
+    for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
+      const Xapian::doccount f = spelling_freq(*it);
+      if (f > best) {
+        best = f;
+        s = *it;
+      }
+    }
+    const size_t at = fixed.find(g.label);
+    if (at == std::string::npos) continue;
+    fixed.replace(at, g.label.size(), s);
+    changed = true;
+  }
+  if (!changed) return std::nullopt;
+  return fixed;
+}
+
 SearchResult Searcher::search_once(const SearchRequest& req) {
   const auto start = std::chrono::steady_clock::now();
   SearchResult r;
@@ -80,6 +120,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                       : Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
                                       filters.end());
   r.parsed = filtered(pq.strict, filter).get_description();
+  r.suggestion = suggest(req.query, pq);
   if (pq.strict.empty()) {
     r.took_ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start).count();

@@ -60,6 +60,8 @@ class Searcher {
 
  private:
   SearchResult search_once(const SearchRequest& req);
+  std::optional<std::string> suggest(const std::string& query,
+                                     const ParsedQuery& pq);
 
   std::string path_;
   Xapian::Database db_;

@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -73,6 +77,8 @@ class WriterLock {
   int fd_ = -1;
 };
 
+void set_schema_metadata(Xapian::WritableDatabase& db);
+
 void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
   const std::string version = db.get_metadata(std::string(schema::kMetaSchema));
   const std::string analyzer =
@@ -85,9 +91,7 @@ void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
                      "(schema " + (version.empty() ? "unknown" : version) +
                      "); run bilex-index --rebuild");
   }
-  db.set_metadata(std::string(schema::kMetaSchema),
-                  std::to_string(schema::kVersion));
-  db.set_metadata(std::string(schema::kMetaAnalyzer), Analyzer::signature());
+  set_schema_metadata(db);
 }
 
 struct Built {
@@ -137,13 +141,116 @@ bool is_ascii_word(const std::string& w) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// Writes one analyzed document, its accent synonyms and its words for the
+// spelling dictionary. `seen` remembers synonym pairs already written.
+void write_built(Xapian::WritableDatabase& db, const std::string& id, Built& b,
+                 const Analyzer& analyzer, std::unordered_set<std::string>& seen) {
+  db.replace_document(bounded_term(schema::kId, id), b.doc);
+  for (auto& [key, stem] : b.accents) {
+    if (seen.insert(key + '\0' + stem).second) db.add_synonym(key, stem);
+  }
+  // Document frequency of each word: what "did you mean" ranks by.
+  for (const std::string& w : b.words) {
+    db.add_spelling(w);
+    if (is_ascii_word(w) || !seen.insert(w).second) continue;
+    db.add_synonym(std::string(schema::kSpellingForms) + analyzer.fold(w), w);
+  }
+}
+
+void set_schema_metadata(Xapian::WritableDatabase& db) {
+  db.set_metadata(std::string(schema::kMetaSchema),
+                  std::to_string(schema::kVersion));
+  db.set_metadata(std::string(schema::kMetaAnalyzer), Analyzer::signature());
+}
+
+// A fresh build writes to several databases at once, one thread each with
+// its own analyzer, fed through a bounded queue; the shards are merged by
+// compaction afterwards. A document id always goes to the same shard, so a
+// repeated id replaces its earlier version as in a single database.
+class Shard {
+ public:
+  Shard(const fs::path& path, const IndexOptions& opts)
+      : db_(path.string(), Xapian::DB_CREATE_OR_OVERWRITE), opts_(opts) {
+    set_schema_metadata(db_);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Shard() { stop(); }
+  Shard(const Shard&) = delete;
+  Shard& operator=(const Shard&) = delete;
+
+  // Queues an article; blocks while the queue is full. Rethrows an error of
+  // the shard's thread.
+  void push(Article&& a, const std::string& root_term) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return queue_.size() < kQueue || error_; });
+    if (error_) std::rethrow_exception(error_);
+    queue_.emplace_back(std::move(a), root_term);
+    work_.notify_one();
+  }
+
+  // Writes what is queued, commits and closes the shard.
+  void finish() {
+    stop();
+    if (error_) std::rethrow_exception(error_);
+    db_.commit();
+    db_.close();
+  }
+
+ private:
+  static constexpr size_t kQueue = 64;
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    work_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void run() {
+    try {
+      while (true) {
+        std::pair<Article, std::string> item;
+        {
+          std::unique_lock lock(mutex_);
+          work_.wait(lock, [&] { return !queue_.empty() || done_; });
+          if (queue_.empty()) return;
+          item = std::move(queue_.front());
+          queue_.pop_front();
+          space_.notify_one();
+        }
+        Built b = build_document(analyzer_, item.first, opts_.lang, item.second);
+        write_built(db_, item.first.doc.id, b, analyzer_, seen_);
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+      space_.notify_all();
+    }
+  }
+
+  Xapian::WritableDatabase db_;
+  const IndexOptions& opts_;
+  Analyzer analyzer_;
+  std::unordered_set<std::string> seen_;
+  std::mutex mutex_;
+  std::condition_variable work_, space_;
+  std::deque<std::pair<Article, std::string>> queue_;
+  bool done_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
 class Writer {
  public:
-  // `fresh`: the database started empty, so no document needs looking up.
-  Writer(Xapian::WritableDatabase& db, const IndexOptions& opts, bool fresh,
-         IndexSummary& summary, const ProgressFn& progress)
-      : db_(db), opts_(opts), fresh_(fresh), summary_(summary),
-        progress_(progress) {
+  // Writes to `db`, or, when `shards` is not empty (a fresh build), to the
+  // shards. `fresh`: the index started empty, so nothing needs looking up.
+  Writer(Xapian::WritableDatabase* db,
+         std::vector<std::unique_ptr<Shard>>* shards, const IndexOptions& opts,
+         bool fresh, IndexSummary& summary, const ProgressFn& progress)
+      : db_(db), shards_(shards), opts_(opts), fresh_(fresh),
+        summary_(summary), progress_(progress) {
     unsigned jobs = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
     if (jobs == 0) jobs = 1;
     for (unsigned i = 0; i < jobs; ++i)
@@ -182,34 +289,48 @@ class Writer {
     };
     const bool complete = read_input(path, cb);
     flush();
-    if (complete && removal_safe_ && !root_term_.empty()) remove_vanished();
+    if (complete && removal_safe_ && !root_term_.empty() && !fresh_)
+      remove_vanished();
   }
 
   void finish() {
+    if (shards_) {
+      for (auto& shard : *shards_) shard->finish();
+      return;
+    }
     flush();
-    db_.commit();
+    db_->commit();
   }
 
  private:
   std::string stored_value(const std::string& id, Xapian::valueno slot) {
     if (fresh_) return {};
     const std::string term = bounded_term(schema::kId, id);
-    Xapian::PostingIterator p = db_.postlist_begin(term);
-    if (p == db_.postlist_end(term)) return {};
-    return db_.get_document(*p).get_value(slot);
+    Xapian::PostingIterator p = db_->postlist_begin(term);
+    if (p == db_->postlist_end(term)) return {};
+    return db_->get_document(*p).get_value(slot);
   }
 
   void add(Article&& a) {
     seen_.insert(a.doc.id);
+    if (shards_) {
+      summary_.bytes += a.bytes;
+      ++summary_.added;
+      const size_t n = shards_->size();
+      (*shards_)[std::hash<std::string>{}(a.doc.id) % n]->push(std::move(a),
+                                                               root_term_);
+      if (progress_ && summary_.added % 256 == 0) progress_(summary_);
+      return;
+    }
     // Same text, new mtime: refresh the fingerprint without re-analysis.
     if (!fresh_) {
       const std::string term = bounded_term(schema::kId, a.doc.id);
-      Xapian::PostingIterator p = db_.postlist_begin(term);
-      if (p != db_.postlist_end(term)) {
-        Xapian::Document old = db_.get_document(*p);
+      Xapian::PostingIterator p = db_->postlist_begin(term);
+      if (p != db_->postlist_end(term)) {
+        Xapian::Document old = db_->get_document(*p);
         if (old.get_value(schema::kSlotHash) == a.hash) {
           old.add_value(schema::kSlotFingerprint, a.fingerprint);
-          db_.replace_document(*p, old);
+          db_->replace_document(*p, old);
           ++summary_.unchanged;
           return;
         }
@@ -243,24 +364,14 @@ class Writer {
       for (auto& th : threads) th.join();
     }
     for (size_t i = 0; i < n; ++i) {
-      db_.replace_document(bounded_term(schema::kId, pending_[i].doc.id),
-                           built[i].doc);
+      write_built(*db_, pending_[i].doc.id, built[i], *analyzers_[0], synonyms_);
       ++(pending_exists_[i] ? summary_.updated : summary_.added);
-      for (auto& [key, stem] : built[i].accents) {
-        if (synonyms_.insert(key + '\0' + stem).second) db_.add_synonym(key, stem);
-      }
-      // Document frequency of each word: what "did you mean" ranks by.
-      for (const std::string& w : built[i].words) {
-        db_.add_spelling(w);
-        if (is_ascii_word(w) || !synonyms_.insert(w).second) continue;
-        db_.add_synonym(std::string(schema::kSpellingForms) + analyzers_[0]->fold(w), w);
-      }
     }
     pending_.clear();
     pending_exists_.clear();
     since_commit_ += n;
     if (since_commit_ >= kCommitEvery) {
-      db_.commit();
+      db_->commit();
       since_commit_ = 0;
     }
     if (progress_) progress_(summary_);
@@ -268,16 +379,17 @@ class Writer {
 
   void remove_vanished() {
     std::vector<Xapian::docid> gone;
-    for (auto p = db_.postlist_begin(root_term_); p != db_.postlist_end(root_term_);
+    for (auto p = db_->postlist_begin(root_term_); p != db_->postlist_end(root_term_);
          ++p) {
-      const std::string id = db_.get_document(*p).get_value(schema::kSlotId);
+      const std::string id = db_->get_document(*p).get_value(schema::kSlotId);
       if (!seen_.count(id)) gone.push_back(*p);
     }
-    for (Xapian::docid did : gone) db_.delete_document(did);
+    for (Xapian::docid did : gone) db_->delete_document(did);
     summary_.removed += gone.size();
   }
 
-  Xapian::WritableDatabase& db_;
+  Xapian::WritableDatabase* db_;
+  std::vector<std::unique_ptr<Shard>>* shards_;
   const IndexOptions& opts_;
   const bool fresh_;
   IndexSummary& summary_;
@@ -358,11 +470,31 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
   for (const auto& e : fs::directory_iterator(parent, ec))
     if (e.path().filename().string().starts_with(side)) fs::remove_all(e.path(), ec);
   const std::string pid = std::to_string(::getpid());
-  const fs::path target = fresh ? parent / (side + "build-" + pid) : dir;
-  {
+  if (fresh) {
+    unsigned n = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
+    n = std::max(1u, std::min(n, 16u));
+    std::vector<fs::path> paths;
+    std::vector<std::unique_ptr<Shard>> shards;
+    for (unsigned i = 0; i < n; ++i) {
+      paths.push_back(parent / (side + "shard" + std::to_string(i) + "-" + pid));
+      shards.push_back(std::make_unique<Shard>(paths.back(), opts));
+    }
+    Writer writer(nullptr, &shards, opts, true, summary, progress);
+    for (const std::string& path : opts.paths) writer.index_input(path);
+    writer.finish();
+    shards.clear();
+    Xapian::Database all;
+    for (const fs::path& p : paths) all.add_database(Xapian::Database(p.string()));
+    summary.docs = all.get_doccount();
+    const fs::path compacted = parent / (side + "compact-" + pid);
+    all.compact(compacted.string());
+    all.close();
+    for (const fs::path& p : paths) fs::remove_all(p, ec);
+    swap_in(compacted, dir);
+  } else {
     Xapian::WritableDatabase db;
     try {
-      db = Xapian::WritableDatabase(target.string(), Xapian::DB_CREATE_OR_OPEN);
+      db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN);
     } catch (const Xapian::DatabaseLockError&) {
       throw IndexError("index " + opts.db +
                        " is being updated by another process");
@@ -371,17 +503,11 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
                        e.get_description());
     }
     check_schema(db, opts.db);
-    Writer writer(db, opts, fresh, summary, progress);
+    Writer writer(&db, nullptr, opts, false, summary, progress);
     for (const std::string& path : opts.paths) writer.index_input(path);
     writer.finish();
     summary.docs = db.get_doccount();
     db.close();
-  }
-  if (fresh) {
-    const fs::path compacted = parent / (side + "compact-" + pid);
-    Xapian::Database(target.string()).compact(compacted.string());
-    fs::remove_all(target, ec);
-    swap_in(compacted, dir);
   }
   summary.seconds = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - start)

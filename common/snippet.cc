@@ -43,14 +43,37 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (match[i] >= 0) continue;
       const Token& t = tokens[i];
-      bool hit = contains(g.exact, t.term) ||
-                 (!g.prefix.empty() && t.term.starts_with(g.prefix));
-      for (size_t s = 0; !hit && s < g.stems.size(); ++s) {
-        const auto& [l, stem] = g.stems[s];
-        if (std::find(langs.begin(), langs.end(), l) == langs.end()) continue;
-        hit = analyzer.stem(t, l) == stem;
+      if (contains(g.exact, t.term) ||
+          (!g.prefix.empty() && t.term.starts_with(g.prefix)))
+        match[i] = static_cast<int>(gi);
+    }
+  }
+  // Stems: each token is stemmed once per language, and only when some
+  // word group has stems in that language.
+  for (Lang l : langs) {
+    std::vector<std::pair<std::string_view, int>> targets;  // stem -> group
+    for (size_t gi = 0; gi < groups.size(); ++gi) {
+      if (!groups[gi].phrase.empty()) continue;
+      for (const auto& [sl, stem] : groups[gi].stems)
+        if (sl == l) targets.emplace_back(stem, static_cast<int>(gi));
+    }
+    if (targets.empty()) continue;
+    // A Snowball stem only trims and rewrites the end of a word, so a token
+    // can only match a stem that starts with its first byte: most tokens
+    // need no stemming at all.
+    bool first_byte[256] = {};
+    for (const auto& [target, gi] : targets)
+      if (!target.empty()) first_byte[static_cast<unsigned char>(target.front())] = true;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (match[i] >= 0) continue;
+      if (!first_byte[static_cast<unsigned char>(tokens[i].term.front())]) continue;
+      const std::string stem = analyzer.stem(tokens[i], l);
+      for (const auto& [target, gi] : targets) {
+        if (target == stem) {
+          match[i] = gi;
+          break;
+        }
       }
-      if (hit) match[i] = static_cast<int>(gi);
     }
   }
   return match;

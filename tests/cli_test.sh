@@ -1,0 +1,437 @@
+#!/usr/bin/env bash
+# End-to-end tests of bilex-index and bilex-search: the command-line contract
+# of DESIGN.md (outputs, JSON shapes, exit statuses), on a copy of corpus/
+# in a temporary directory.
+#
+# usage: cli_test.sh BILEX_INDEX BILEX_SEARCH CORPUS_DIR
+#
+# Prints one line per check and "N passed, N failed" at the end; exits
+# non-zero when any check failed. A check marked known_bug is a product bug
+# reported to the owner: it is counted apart and does not fail the run (it
+# says FIXED? when it starts passing).
+set -u
+
+if [ $# -ne 3 ]; then
+  echo "usage: $0 BILEX_INDEX BILEX_SEARCH CORPUS_DIR" >&2
+  exit 2
+fi
+INDEX=$1
+SEARCH=$2
+CORPUS=$3
+command -v jq >/dev/null || { echo "cli_test: jq is required" >&2; exit 2; }
+command -v flock >/dev/null || { echo "cli_test: flock is required" >&2; exit 2; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-cli.XXXXXX")
+HOLDER=""
+cleanup() {
+  if [ -n "$HOLDER" ]; then kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; fi
+  rm -rf "$T"
+}
+trap cleanup EXIT
+unset BILEX_DB NO_COLOR
+
+passed=0
+failed=0
+known=0
+
+# run CMD...: runs CMD with stdout in $T/out, stderr in $T/err, status in $rc.
+run() {
+  "$@" >"$T/out" 2>"$T/err"
+  rc=$?
+}
+
+pass() { passed=$((passed + 1)); echo "ok      - $1"; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL    - $1"
+  echo "          rc=$rc stdout: $(head -c 400 "$T/out" | tr '\n' ' ')"
+  echo "          stderr: $(head -c 300 "$T/err" | tr '\n' ' ')"
+}
+
+# check DESC CMD...: passes when CMD succeeds.
+check() {
+  local desc=$1
+  shift
+  if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# known_bug DESC CMD...: like check, for a reported product bug.
+known_bug() {
+  local desc=$1
+  shift
+  if "$@"; then
+    pass "$desc (known bug FIXED? remove the known_bug mark)"
+  else
+    known=$((known + 1))
+    echo "BUG     - $desc (known product bug, reported)"
+  fi
+}
+
+rc_is() { [ "$rc" -eq "$1" ]; }
+# jq_out FILTER: the filter is true on stdout (one JSON document).
+jq_out() { jq -e "$1" "$T/out" >/dev/null 2>&1; }
+err_has() { grep -q -- "$1" "$T/err"; }
+out_has() { grep -q -- "$1" "$T/out"; }
+no_escapes() { ! grep -q $'\033' "$T/out"; }
+has_escapes() { grep -q $'\033\[' "$T/out"; }
+# ids_are ID...: the hits' ids, sorted, are exactly these.
+ids_are() {
+  local want got
+  want=$(printf '%s\n' "$@" | sort | jq -R . | jq -sc .)
+  got=$(jq -c '[.hits[].id] | sort' "$T/out" 2>/dev/null)
+  [ "$want" = "$got" ]
+}
+has_id() { jq -e --arg id "$1" 'any(.hits[]; .id == $id)' "$T/out" >/dev/null 2>&1; }
+
+DB=$T/db
+cp -r "$CORPUS" "$T/corpus"
+S() { run "$SEARCH" --db "$DB" "$@"; }
+
+echo "# version and help"
+for bin in "$INDEX" "$SEARCH"; do
+  name=$(basename "$bin")
+  run "$bin" --version
+  check "$name --version exits 0 and names itself" eval 'rc_is 0 && out_has "$name"'
+  run "$bin" --help
+  check "$name --help exits 0 and prints usage" eval 'rc_is 0 && out_has "--db"'
+  run "$bin" --no-such-option
+  check "$name --no-such-option exits 2" rc_is 2
+done
+run "$INDEX" --db "$DB"
+check "bilex-index without PATH exits 2" rc_is 2
+run "$INDEX" --db "$DB" --lang fr "$T/corpus"
+check "bilex-index --lang fr exits 2" rc_is 2
+
+echo "# indexing the corpus"
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "index corpus exits 0" rc_is 0
+check "summary: added 5, nothing else" jq_out \
+  '.added == 5 and .updated == 0 and .removed == 0 and .unchanged == 0 and .skipped == 0 and .docs == 5 and .problems == []'
+check "summary: exactly the DESIGN.md keys" jq_out \
+  '(keys | sort) == ["added","docs","problems","removed","seconds","skipped","unchanged","updated"] and (.seconds | type) == "number"'
+check "summary is one line" eval '[ "$(wc -l <"$T/out")" -eq 1 ]'
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "re-run exits 0" rc_is 0
+check "re-run: 5 unchanged, 0 added" jq_out \
+  '.unchanged == 5 and .added == 0 and .updated == 0 and .removed == 0 and .docs == 5'
+run "$INDEX" --db "$DB" -q "$T/corpus"
+check "-q: exit 0, nothing on stdout or stderr" eval 'rc_is 0 && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]'
+run "$INDEX" --db "$DB" "$T/corpus"
+check "without --json: a one-line summary on stderr" eval \
+  'rc_is 0 && [ ! -s "$T/out" ] && [ "$(wc -l <"$T/err")" -eq 1 ]'
+
+echo "# searching"
+S --format json migracion
+check "migracion exits 0" rc_is 0
+check "migracion finds 004 first (accent-insensitive)" jq_out \
+  '.hits[0].id == "004_54082ad3b2e1e8f7.txt"'
+S --format json BARCENA
+check "BARCENA finds exactly the three articles naming Bárcena" ids_are \
+  000_5076cc95327936f8.txt 001_23b589e46890e87e.txt 002_a3d27affe04262f3.txt
+check "BARCENA snippet marks the accented word" jq_out \
+  'all(.hits[]; .snippet | contains("<mark>Bárcena</mark>"))'
+S --format json crossed
+check "crossed finds 000 (stemming)" has_id 000_5076cc95327936f8.txt
+check "crossed highlights crossing" jq_out \
+  'any(.hits[]; .id == "000_5076cc95327936f8.txt" and (.snippet | test("<mark>crossing</mark>")))'
+known_bug "crossed matches by its stem: no \"did you mean\"" jq_out '.suggestion == null'
+S --format json '"causas fundamentales"'
+check "\"causas fundamentales\" finds exactly the Spanish article" ids_are \
+  004_54082ad3b2e1e8f7.txt
+check "phrase words are marked" jq_out \
+  '.hits[0].snippet | contains("<mark>causas</mark> <mark>fundamentales</mark>")'
+S --format json '"root causes"'
+check "\"root causes\" finds no Spanish article" jq_out \
+  'all(.hits[]; .lang == "en")'
+S --format json Blinken frontera
+check "Blinken frontera finds English and Spanish articles" jq_out \
+  'any(.hits[]; .lang == "en") and any(.hits[]; .lang == "es")'
+S --format json BARCENA zzzunknown
+check "a missing word does not empty the result (partial matches)" ids_are \
+  000_5076cc95327936f8.txt 001_23b589e46890e87e.txt 002_a3d27affe04262f3.txt
+S --format json --match all BARCENA zzzunknown
+check "--match all: every word required" jq_out '.total == 0 and .hits == []'
+S --format json --match any BARCENA zzzunknown
+check "--match any: any word" jq_out '(.hits | length) == 3'
+S --format json --explain BARCENA Guatemala
+check "full matches rank before partial ones" jq_out \
+  '[.hits[].partial] as $p | $p == ($p | sort) and ($p | any) and ($p | all | not)'
+check "... full: the articles naming both" jq_out \
+  '[.hits[] | select(.partial | not) | .id] | sort == ["001_23b589e46890e87e.txt","002_a3d27affe04262f3.txt"]'
+S --explain --color never BARCENA
+check "--explain text: shows the parsed query" out_has "^query: "
+S --format json bordr
+check "did you mean: bordr -> border" jq_out '.suggestion == "border"'
+S --format json border
+check "border: no suggestion" jq_out '.suggestion == null'
+
+echo "# JSON shape"
+S --format json Blinken
+check "top-level keys" jq_out \
+  '(keys | sort) == ["hits","limit","offset","query","suggestion","took_ms","total"]'
+check "top-level values" jq_out \
+  '.query == "Blinken" and (.total | type) == "number" and .total >= 1 and .offset == 0 and .limit == 10 and (.took_ms | type) == "number" and .took_ms >= 0'
+check "hit keys" jq_out \
+  'all(.hits[]; (keys | sort) == ["date","id","lang","rank","score","snippet","title"])'
+check "hit values" jq_out \
+  '[.hits[].rank] == [range(1; (.hits | length) + 1)] and all(.hits[]; (.score | type) == "number" and (.lang | IN("en","es","und")) and (.date == null or (.date | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))) and (.title | length) > 0)'
+check "snippets hold <mark>" jq_out 'all(.hits[]; .snippet | test("<mark>Blinken</mark>"))'
+check "metadata: 000 dated 2024-01-19, en; 004 es" jq_out \
+  '(.hits[] | select(.id == "000_5076cc95327936f8.txt") | .date == "2024-01-19" and .lang == "en") and (.hits[] | select(.id == "004_54082ad3b2e1e8f7.txt") | .lang == "es" and .date == null)'
+check "title from the headline, else the file name" jq_out \
+  '(.hits[] | select(.id == "001_23b589e46890e87e.txt") | .title | startswith("U.S., Mexico and Guatemala")) and (.hits[] | select(.id == "004_54082ad3b2e1e8f7.txt") | .title == "004_54082ad3b2e1e8f7.txt")'
+S --format json -n 10 BARCENA Guatemala
+all_total=$(jq .total "$T/out")
+S --format json -n 1 BARCENA Guatemala
+known_bug "total does not depend on -n (1 vs 10)" eval '[ "$(jq .total "$T/out")" = "$all_total" ]'
+S --format json -n 2 BARCENA Guatemala
+known_bug "total does not depend on -n (2 vs 10)" eval '[ "$(jq .total "$T/out")" = "$all_total" ]'
+S --format json -n 2 Blinken
+check "-n 2: two hits, limit 2" jq_out '(.hits | length) == 2 and .limit == 2'
+S --format json -n 2 --offset 2 Blinken
+check "--offset 2: ranks start at 3" jq_out '.offset == 2 and .hits[0].rank == 3'
+S --format json --lang es Blinken
+check "--lang es: only Spanish" ids_are 004_54082ad3b2e1e8f7.txt
+S --format json 'lang:en' Blinken
+check "lang:en: only English" jq_out '(.hits | length) >= 1 and all(.hits[]; .lang == "en")'
+S --format json --since 2024-02-01 Blinken
+check "--since 2024-02-01: only 002" ids_are 002_a3d27affe04262f3.txt
+S --format json 'date:2024-01-01..2024-01-31' Blinken
+check "date:2024-01-01..2024-01-31: only 000" ids_are 000_5076cc95327936f8.txt
+S --format json --sort date Blinken
+check "--sort date: newest first" jq_out \
+  '.hits[0].id == "002_a3d27affe04262f3.txt" and .hits[1].id == "000_5076cc95327936f8.txt"'
+S --format json --no-snippets Blinken
+check "--no-snippets: empty snippets" jq_out 'all(.hits[]; .snippet == "")'
+S --format json --snippet-chars 60 Blinken
+check "--snippet-chars 60: short snippets" jq_out \
+  'all(.hits[]; .snippet | gsub("</?mark>"; "") | length <= 62)'
+S --format jsonl Blinken
+check "--format jsonl: one JSON line" eval \
+  '[ "$(wc -l <"$T/out")" -eq 1 ] && jq_out ".hits | length >= 1"'
+S --format tsv BARCENA
+check "--format tsv: 3 lines of 7 tab-separated fields" eval \
+  '[ "$(wc -l <"$T/out")" -eq 3 ] && awk -F"\t" "NF != 7 { exit 1 }" "$T/out"'
+S --format json zzzznothing
+check "no match: exit 0, total 0, no hits" eval 'rc_is 0 && jq_out ".total == 0 and .hits == []"'
+BILEX_DB=$DB run "$SEARCH" --format json migracion
+check "\$BILEX_DB is the default --db" eval 'rc_is 0 && jq_out ".hits | length == 1"'
+
+echo "# text output and colour"
+S --color never BARCENA
+check "--color never: exit 0, no escape codes" eval 'rc_is 0 && no_escapes'
+check "text output: rank, title, date, language, id, snippet, total" eval \
+  'out_has "^1\. " && out_has "2024-01-19" && out_has "000_5076cc95327936f8.txt" && out_has "Bárcena" && out_has "of about 3"'
+S --color always BARCENA
+check "--color always: escape codes" eval 'rc_is 0 && has_escapes'
+S BARCENA
+check "--color auto, piped: no escape codes" eval 'rc_is 0 && no_escapes'
+S --color always zzzznothing
+check "no results: says so" eval 'rc_is 0 && out_has "No results"'
+S --color never bordr
+check "text: did you mean line" out_has "Did you mean: border"
+S --color sometimes BARCENA
+check "--color sometimes exits 2" rc_is 2
+
+echo "# año is not ano"
+mkdir -p "$T/ano"
+printf 'El médico dijo que el ano es parte del aparato digestivo humano y que la consulta fue breve.\n' >"$T/ano/ano.txt"
+printf 'El próximo año habrá elecciones presidenciales en México y en Estados Unidos, dijo el gobierno.\n' >"$T/ano/anio.txt"
+run "$INDEX" --db "$T/db-ano" --json "$T/ano"
+check "index the año/ano corpus" eval 'rc_is 0 && jq_out ".added == 2"'
+run "$SEARCH" --db "$T/db-ano" --format json año
+check "año finds only the año article" ids_are anio.txt
+run "$SEARCH" --db "$T/db-ano" --format json ano
+check "ano finds only the ano article" ids_are ano.txt
+run "$SEARCH" --db "$T/db-ano" --format json AÑO
+check "AÑO finds the año article" ids_are anio.txt
+
+echo "# exit statuses"
+run "$SEARCH" --db "$T/missing" --format json migracion
+check "search on a missing index exits 3" eval 'rc_is 3 && [ -s "$T/err" ] && [ ! -s "$T/out" ]'
+mkdir -p "$T/emptydir"
+run "$SEARCH" --db "$T/emptydir" migracion
+check "search on a directory that is no index exits 3" rc_is 3
+S --bogus migracion
+check "search with a bad option exits 2" rc_is 2
+S 'lang:xx'
+check "lang:xx exits 2 with a one-line error" eval 'rc_is 2 && [ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/out" ]'
+S 'date:2024-99-01..'
+check "date:2024-99-01.. exits 2" rc_is 2
+S --since 2024-13-01 migracion
+check "--since 2024-13-01 exits 2" rc_is 2
+S
+check "no query exits 2" rc_is 2
+for q in '((' ')' '"unterminated' 'OR' 'NOT' '-' '*' 'title:' '' '-"x' 'a OR OR b'; do
+  S --format json "$q"
+  check "malformed query [$q]: exit 0 or 2, never a crash" eval 'rc_is 0 || rc_is 2'
+done
+python3 -c "print('(' * 60000 + 'border')" >"$T/deep.txt" 2>/dev/null ||
+  printf '%060000d border\n' 0 | tr 0 '(' >"$T/deep.txt"
+S --queries "$T/deep.txt"
+known_bug "60000 nested parentheses: no crash (stack overflow, SIGSEGV)" eval 'rc_is 0 || rc_is 2'
+mkdir -p "$T/notindex"
+echo "precious" >"$T/notindex/notes.txt"
+run "$INDEX" --db "$T/notindex" --json "$T/corpus"
+check "index into a directory holding other files exits 3" rc_is 3
+check "... and leaves the files alone" eval '[ "$(cat "$T/notindex/notes.txt")" = precious ]'
+run "$INDEX" --db "$T/notindex" --rebuild --json "$T/corpus"
+check "--rebuild into a directory holding other files exits 3" rc_is 3
+check "... and leaves the files alone" eval '[ "$(cat "$T/notindex/notes.txt")" = precious ]'
+
+echo "# bad inputs"
+mkdir -p "$T/bad/sub"
+printf 'Border talks resume\n\nThe quokkaword delegations resumed talks on the border.\n' >"$T/bad/good.txt"
+printf 'abc\0def\0ghi binary\n' >"$T/bad/binary.txt"
+: >"$T/bad/empty.txt"
+printf 'Caf\xe9 con leche y m\xe1s quokkalatin palabras en espa\xf1ol para el texto.\n' >"$T/bad/sub/latin1.txt"
+{
+  echo '{"id":"j1","title":"JSON one","lang":"en","body":"A jsonquokka record about the border."}'
+  echo '{"id":"j2","body": unquoted}'
+  echo '{"title":"no body"}'
+  echo '{"id":"j4","date":"2024-01-19","body":"Otro registro jsonquokka sobre la frontera."}'
+} >"$T/bad/news.jsonl"
+run "$INDEX" --db "$T/db-bad" --json "$T/bad"
+check "bad inputs: exit 1" rc_is 1
+check "bad inputs: the good ones indexed (good, latin1 repaired, 2 JSON)" jq_out '.added == 4 and .docs == 4'
+check "bad inputs: skipped counted" jq_out '.skipped == 4'
+check "bad inputs: binary file named with a reason" jq_out \
+  'any(.problems[]; (.source | endswith("binary.txt")) and (.reason | length) > 0)'
+check "bad inputs: empty file named" jq_out 'any(.problems[]; .source | endswith("empty.txt"))'
+check "bad inputs: malformed JSONL lines named with their numbers" jq_out \
+  'any(.problems[]; .source | endswith("news.jsonl:2")) and any(.problems[]; .source | endswith("news.jsonl:3"))'
+check "bad inputs: invalid UTF-8 repaired with a warning" jq_out \
+  'any(.problems[]; (.source | endswith("latin1.txt")) and (.reason | test("UTF-8")))'
+check "bad inputs: problems listed on stderr too" eval 'err_has binary.txt && err_has empty.txt'
+run "$SEARCH" --db "$T/db-bad" --format json quokkaword
+check "the good file is searchable" ids_are good.txt
+run "$SEARCH" --db "$T/db-bad" --format json quokkalatin
+check "the repaired file is searchable" ids_are sub/latin1.txt
+run "$SEARCH" --db "$T/db-bad" --format json jsonquokka
+check "JSONL records searchable under their ids" ids_are j1 j4
+check "JSONL metadata kept" jq_out \
+  '(.hits[] | select(.id == "j1") | .title == "JSON one" and .lang == "en") and (.hits[] | select(.id == "j4") | .date == "2024-01-19")'
+run "$INDEX" --db "$T/db-bad" --json "$T/bad"
+check "bad inputs, second run: still exit 1, nothing lost" eval \
+  'rc_is 1 && jq_out ".docs == 4 and .removed == 0"'
+mkdir -p "$T/badjson"
+printf '{"id":"u1","body":"Caf\xe9 con utfquokka."}\n' >"$T/badjson/u.jsonl"
+run "$INDEX" --db "$T/db-badjson" --json "$T/badjson"
+run "$SEARCH" --db "$T/db-badjson" --format json utfquokka
+known_bug "a JSONL record with invalid UTF-8 is repaired, not dropped" ids_are u1
+run "$INDEX" --db "$T/db-stdin" --json - <"$T/bad/news.jsonl"
+check "JSON Lines on stdin (-)" eval 'rc_is 1 && jq_out ".added == 2"'
+
+echo "# more input kinds"
+mkdir -p "$T/kinds"
+printf -- '---\ntitle: Markdown article\ndate: 2024-03-01\nlang: es\n---\n# Heading\n\nUn artículo mdquokka sobre la frontera.\n' >"$T/kinds/a.md"
+printf 'not indexed: wrong extension gzquokka\n' >"$T/kinds/notes.csv"
+echo '{"id":"gz1","body":"A gzquokka record, compressed with gzip."}' | gzip >"$T/kinds/g.jsonl.gz"
+if command -v zstd >/dev/null; then
+  echo '{"id":"zst1","body":"A zstquokka record, compressed with zstd."}' | zstd -q >"$T/kinds/z.jsonl.zst"
+fi
+run "$INDEX" --db "$T/db-kinds" --json -j 1 "$T/kinds"
+check ".md, .jsonl.gz (and .jsonl.zst) indexed; other files ignored" eval \
+  'rc_is 0 && jq_out ".added == $(ls "$T/kinds" | grep -vc csv) and .skipped == 0"'
+run "$SEARCH" --db "$T/db-kinds" --format json mdquokka
+check ".md front matter: title, date, lang" jq_out \
+  '.hits[0].id == "a.md" and .hits[0].title == "Markdown article" and .hits[0].date == "2024-03-01" and .hits[0].lang == "es"'
+run "$SEARCH" --db "$T/db-kinds" --format json gzquokka
+check ".jsonl.gz record found, the .csv not" ids_are gz1
+if command -v zstd >/dev/null; then
+  run "$SEARCH" --db "$T/db-kinds" --format json zstquokka
+  check ".jsonl.zst record found" ids_are zst1
+fi
+run "$INDEX" --db "$T/db-forced" --json --lang es "$T/ano"
+run "$SEARCH" --db "$T/db-forced" --format json --lang es año
+check "bilex-index --lang es forces the language" ids_are anio.txt
+run "$INDEX" --db "$T/db-file" --json "$T/ano/ano.txt"
+run "$SEARCH" --db "$T/db-file" --format json ano
+check "a single file as PATH: its id is its name" ids_are ano.txt
+
+echo "# single writer"
+# The holder takes flock(2) on the lock file, as bilex-index does, and
+# becomes `sleep` (exec) so that killing $HOLDER releases the lock.
+mkdir -p "$DB"
+(exec 9>>"$DB/bilex.lock" && flock -n 9 && exec sleep 30) &
+HOLDER=$!
+for _ in $(seq 1 100); do
+  flock -n "$DB/bilex.lock" true 2>/dev/null || break
+  sleep 0.05
+done
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "a second writer exits 3" rc_is 3
+check "... saying the index is being updated by process N" err_has "being updated by process"
+S --format json migracion
+check "searchers keep working while the index is locked" eval 'rc_is 0 && jq_out ".hits | length == 1"'
+kill "$HOLDER" 2>/dev/null
+wait "$HOLDER" 2>/dev/null
+HOLDER=""
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "after the lock is released, indexing works again" eval 'rc_is 0 && jq_out ".unchanged == 5"'
+
+echo "# incremental updates"
+printf '\nA later paragraph mentions the zebraquokka initiative.\n' >>"$T/corpus/001_23b589e46890e87e.txt"
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "a changed file is updated" eval 'rc_is 0 && jq_out ".updated == 1 and .unchanged == 4 and .added == 0 and .docs == 5"'
+S --format json zebraquokka
+check "the changed text is searchable" ids_are 001_23b589e46890e87e.txt
+touch -d '2001-01-01' "$T/corpus/002_a3d27affe04262f3.txt"
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "a touched but unchanged file is not re-indexed" eval 'rc_is 0 && jq_out ".updated == 0 and .unchanged == 5"'
+rm "$T/corpus/003_a7f6052367893f48.txt"
+run "$INDEX" --db "$DB" --json "$T/corpus"
+check "a removed file's document is removed" eval 'rc_is 0 && jq_out ".removed == 1 and .docs == 4 and .unchanged == 4"'
+S --format json USA
+check "... and no longer found" eval '! has_id 003_a7f6052367893f48.txt'
+run "$INDEX" --db "$DB" --json --rebuild "$T/corpus"
+check "--rebuild: exit 0, all documents added afresh" eval 'rc_is 0 && jq_out ".added == 4 and .docs == 4"'
+S --format json BARCENA
+check "after --rebuild: still searchable" eval 'rc_is 0 && jq_out ".hits | length == 3"'
+
+echo "# crash safety"
+cp -r "$CORPUS" "$T/crash"
+run "$INDEX" --db "$T/db-crash" --json "$T/crash"
+for i in $(seq 1 1500); do
+  printf 'Generated article %d\n\nBody of generated article number %d about the border and crashquokka.\n' "$i" "$i" >"$T/crash/gen$i.txt"
+done
+"$INDEX" --db "$T/db-crash" -q -j 1 "$T/crash" >/dev/null 2>&1 &
+victim=$!
+sleep 0.05
+kill -9 "$victim" 2>/dev/null
+wait "$victim" 2>/dev/null
+run "$SEARCH" --db "$T/db-crash" --format json migracion
+check "after kill -9 of an update: the index is searchable" eval 'rc_is 0 && jq_out ".hits[0].id == \"004_54082ad3b2e1e8f7.txt\""'
+run "$INDEX" --db "$T/db-crash" --json "$T/crash"
+check "after kill -9: the next run completes the work" eval 'rc_is 0 && jq_out ".docs == 1505 and .skipped == 0"'
+run "$SEARCH" --db "$T/db-crash" --format json -n 2000 --no-snippets crashquokka
+check "... and every article is found" jq_out '(.hits | length) == 1500'
+
+echo "# batch mode and bench"
+printf 'migracion\n\nBARCENA\n"causas fundamentales"\n' >"$T/queries.txt"
+S --queries "$T/queries.txt"
+check "--queries: exit 0" rc_is 0
+check "--queries: one JSON line per query" eval '[ "$(wc -l <"$T/out")" -eq 3 ]'
+check "--queries: in order, with hits" eval \
+  '[ "$(jq -r .query "$T/out" | tr "\n" "|")" = "migracion|BARCENA|\"causas fundamentales\"|" ] && [ "$(jq -s "map(.hits | length) | add" "$T/out")" -eq 5 ]'
+check "--queries: snippets by default" eval \
+  'jq -s -e "map(select(.query == \"BARCENA\")) | .[0].hits | length == 3 and all(.[]; .snippet | contains(\"<mark>\"))" "$T/out" >/dev/null'
+S --queries - --no-snippets <"$T/queries.txt"
+check "--queries - reads stdin; --no-snippets empties snippets" eval \
+  'rc_is 0 && [ "$(wc -l <"$T/out")" -eq 3 ] && [ "$(jq -s "[.[].hits[].snippet] | unique" -c "$T/out")" = "[\"\"]" ]'
+printf 'migracion\nlang:xx\n' >"$T/queries-bad.txt"
+S --queries "$T/queries-bad.txt"
+check "--queries with a bad query: an error line, exit 2" eval \
+  'rc_is 2 && [ "$(wc -l <"$T/out")" -eq 2 ] && [ "$(sed -n 2p "$T/out" | jq -r "has(\"error\")")" = true ]'
+S --queries "$T/no-such-file"
+check "--queries on a missing file exits 2" rc_is 2
+S --queries "$T/queries.txt" --bench --repeat 3
+check "--bench: exit 0, one JSON object" eval 'rc_is 0 && [ "$(wc -l <"$T/out")" -eq 1 ]'
+check "--bench: queries, p50_ms, p95_ms, p99_ms, mean_ms, qps" jq_out \
+  'all(.queries, .p50_ms, .p95_ms, .p99_ms, .mean_ms, .qps; type == "number") and .p50_ms <= .p95_ms and .p95_ms <= .p99_ms and .qps > 0'
+S --bench migracion
+check "--bench without --queries exits 2" rc_is 2
+
+echo
+echo "$passed passed, $failed failed, $known known bugs"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,383 @@
+// The document model: text articles (metadata in the order of DESIGN.md),
+// JSON Lines records, dates, stored form, display title.
+#include "common/document.h"
+
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+
+#include "test_util.h"
+
+using bilex::Lang;
+
+namespace {
+
+std::string corpus_file(const std::string& name) {
+  return bilex::test::read_file(std::string(BILEX_CORPUS_DIR) + "/" + name);
+}
+
+}  // namespace
+
+TEST_CASE("parse_iso_date") {
+  struct Case {
+    std::string in;
+    std::optional<std::string> out;
+  };
+  const Case cases[] = {
+      {"2024-01-19", "2024-01-19"},
+      {" 2024-01-19 ", "2024-01-19"},
+      {"2024-02-29", "2024-02-29"},  // leap year
+      {"2000-02-29", "2000-02-29"},  // divisible by 400
+      {"2024-12-31", "2024-12-31"},
+      {"2024-01-19 23:10:56", "2024-01-19"},  // with a time
+      {"2024-01-19T23:10:56Z", "2024-01-19"},
+      {"2023-02-29", std::nullopt},  // not a leap year
+      {"1900-02-29", std::nullopt},  // divisible by 100
+      {"2024-13-01", std::nullopt},
+      {"2024-00-10", std::nullopt},
+      {"2024-04-31", std::nullopt},
+      {"2024-01-00", std::nullopt},
+      {"2024-01-32", std::nullopt},
+      {"2024-99-01", std::nullopt},
+      {"2024-1-19", std::nullopt},
+      {"24-01-19", std::nullopt},
+      {"2024/01/19", std::nullopt},
+      {"2024-01-19x", std::nullopt},
+      {"abcd-ef-gh", std::nullopt},
+      {"", std::nullopt},
+      {"date", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.in);
+    CHECK(bilex::parse_iso_date(c.in) == c.out);
+  }
+}
+
+TEST_CASE("parse_text_article: front matter") {
+  const auto d = bilex::parse_text_article(
+      "---\ntitle: \"Hello: a title\"\ndate: 2024-03-05\nlang: es\n"
+      "author: someone\n---\n\nEl cuerpo del artículo.\n",
+      "dir/a.md");
+  CHECK(d.id == "dir/a.md");
+  CHECK(d.title == "Hello: a title");
+  CHECK(d.date == "2024-03-05");
+  CHECK(d.lang == Lang::es);
+  CHECK(d.lang_given);
+  CHECK(d.body == "El cuerpo del artículo.");
+}
+
+TEST_CASE(
+    "parse_text_article: front matter with CRLF, single quotes, English") {
+  const auto d = bilex::parse_text_article(
+      "---\r\ntitle: 'Border talks'\r\nDate: 2024-01-19\r\nlanguage: "
+      "English\r\n---\r\nBody text here.\r\n",
+      "b.txt");
+  CHECK(d.title == "Border talks");
+  CHECK(d.date == "2024-01-19");
+  CHECK(d.lang == Lang::en);
+  CHECK(d.lang_given);
+  CHECK(d.body == "Body text here.");
+}
+
+TEST_CASE("parse_text_article: front matter with a bad date or language") {
+  const auto d = bilex::parse_text_article(
+      "---\ntitle: T\ndate: 2023-02-29\nlang: fr\n---\nBody.\n", "c.txt");
+  CHECK(d.title == "T");
+  CHECK(d.date.empty());
+  CHECK(d.lang == Lang::und);
+  CHECK_FALSE(d.lang_given);
+  CHECK(d.body == "Body.");
+}
+
+TEST_CASE("parse_text_article: leading date marker (corpus/000)") {
+  const std::string text = corpus_file("000_5076cc95327936f8.txt");
+  REQUIRE(text.starts_with(" date 2024-01-19 The Foreign"));
+  const auto d = bilex::parse_text_article(text, "000_5076cc95327936f8.txt");
+  CHECK(d.date == "2024-01-19");
+  CHECK(d.body.starts_with("The Foreign Minister of Mexico, Alicia Bárcena"));
+  CHECK(d.body.find("date 2024") == std::string::npos);
+  // The first line is a sentence, not a headline: no title.
+  CHECK(d.title.empty());
+  CHECK(bilex::display_title(d) == "000_5076cc95327936f8.txt");
+  CHECK_FALSE(d.lang_given);
+}
+
+TEST_CASE("parse_text_article: date marker variants") {
+  struct Case {
+    std::string text;
+    std::string date, body;
+  };
+  const Case cases[] = {
+      {"date 2024-01-19 Body", "2024-01-19", "Body"},
+      {"date 2024-01-19\n\nBody text.", "2024-01-19", "Body text."},
+      {"\n\n date 2024-01-19 Body", "2024-01-19", "Body"},
+      // An invalid date is not a marker: the text stays.
+      {"date 2024-02-30 Body text", "", "date 2024-02-30 Body text"},
+      {"dated 2024-01-19 Body text", "", "dated 2024-01-19 Body text"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    const auto d = bilex::parse_text_article(c.text, "x.txt");
+    CHECK(d.date == c.date);
+    CHECK(d.body == c.body);
+  }
+}
+
+TEST_CASE("parse_text_article: headline, then an ISO date line (corpus/002)") {
+  const auto d = bilex::parse_text_article(
+      corpus_file("002_a3d27affe04262f3.txt"), "002_a3d27affe04262f3.txt");
+  CHECK(d.title ==
+        "US-Mexico Migration Cooperation Summit: Strengthening Border "
+        "Security and Collaboration");
+  CHECK(d.date == "2024-02-28");
+  CHECK(d.body.starts_with("The United States seeks to contain"));
+  CHECK(d.body.find("23:10:56") == std::string::npos);
+}
+
+TEST_CASE("parse_text_article: ISO date alone on one of the first lines") {
+  struct Case {
+    std::string text;
+    std::string title, date, body;
+  };
+  const Case cases[] = {
+      {"2024-01-19\nHeadline here\nBody.", "Headline here", "2024-01-19",
+       "Body."},
+      {"Headline\n2024-01-19T10:00:00Z\nBody", "Headline", "2024-01-19",
+       "Body"},
+      {"Headline\n\n2024-02-28 23:10:56\n\nBody.", "Headline", "2024-02-28",
+       "Body."},
+      // A date inside a sentence is not metadata.
+      {"Headline\nOn 2024-01-19 the talks began.", "Headline", "",
+       "On 2024-01-19 the talks began."},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    const auto d = bilex::parse_text_article(c.text, "x.txt");
+    CHECK(d.title == c.title);
+    CHECK(d.date == c.date);
+    CHECK(d.body == c.body);
+  }
+}
+
+TEST_CASE("parse_text_article: headline first line (corpus/001, 003)") {
+  const auto d1 = bilex::parse_text_article(
+      corpus_file("001_23b589e46890e87e.txt"), "001_23b589e46890e87e.txt");
+  CHECK(d1.title ==
+        "U.S., Mexico and Guatemala step up cooperation to control migrant "
+        "arrivals at southern border");
+  CHECK(d1.date.empty());
+  CHECK(d1.body.starts_with("U.S. Secretary of State Antony Blinken"));
+  CHECK(bilex::display_title(d1) == d1.title);
+
+  const auto d3 = bilex::parse_text_article(
+      corpus_file("003_a7f6052367893f48.txt"), "003_a7f6052367893f48.txt");
+  CHECK(d3.title ==
+        "Mexico and the USA are pushing forward an immigration policy");
+}
+
+TEST_CASE(
+    "parse_text_article: a sentence as first line is no title "
+    "(corpus/004)") {
+  const auto d = bilex::parse_text_article(
+      corpus_file("004_54082ad3b2e1e8f7.txt"), "004_54082ad3b2e1e8f7.txt");
+  CHECK(d.title.empty());
+  CHECK(d.date.empty());
+  CHECK(d.body.starts_with("Representantes de los gobierno de México"));
+  CHECK(bilex::display_title(d) == "004_54082ad3b2e1e8f7.txt");
+}
+
+TEST_CASE("parse_text_article: small shapes") {
+  struct Case {
+    std::string text;
+    std::string title, body;
+  };
+  const Case cases[] = {
+      // One line and nothing after it: it is the body, not a title.
+      {"Just one line without newline", "", "Just one line without newline"},
+      {"Headline\n\nBody.", "Headline", "Body."},
+      {"\xEF\xBB\xBFHeadline\nBody", "Headline", "Body"},  // BOM dropped
+      {"A sentence that ends here.\nMore text.", "",
+       "A sentence that ends here.\nMore text."},
+      {"", "", ""},
+      {"\n\n  \n", "", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    const auto d = bilex::parse_text_article(c.text, "a/b/c.txt");
+    CHECK(d.title == c.title);
+    CHECK(d.body == c.body);
+    CHECK(d.id == "a/b/c.txt");
+  }
+}
+
+// BUG: an unclosed front-matter block ("---" never closed) is not front
+// matter, but the "---" line becomes the title ("---") and "title: x" stays
+// in the body. Expected: no title taken from a "---" rule line.
+TEST_CASE("parse_text_article: unclosed front matter gives no \"---\" title" *
+          doctest::may_fail()) {
+  const auto d =
+      bilex::parse_text_article("---\ntitle: x\nno end\n", "a/b/c.txt");
+  CHECK(d.title != "---");
+  CHECK(bilex::display_title(d) != "---");
+}
+
+TEST_CASE("parse_json_article: good records") {
+  std::string error;
+  SUBCASE("all fields") {
+    const auto d = bilex::parse_json_article(
+        R"({"id":"a1","title":"  T  ","date":"2024-01-19","lang":"es",)"
+        R"("body":"Cuerpo","extra":{"x":1}})",
+        "f.jsonl:3", &error);
+    REQUIRE(d);
+    CHECK(d->id == "a1");
+    CHECK(d->title == "T");
+    CHECK(d->date == "2024-01-19");
+    CHECK(d->lang == Lang::es);
+    CHECK(d->lang_given);
+    CHECK(d->body == "Cuerpo");
+  }
+  SUBCASE("only a body: the fallback id") {
+    const auto d =
+        bilex::parse_json_article(R"({"body":"x"})", "f.jsonl:3", &error);
+    REQUIRE(d);
+    CHECK(d->id == "f.jsonl:3");
+    CHECK(d->title.empty());
+    CHECK(d->date.empty());
+    CHECK(d->lang == Lang::und);
+    CHECK_FALSE(d->lang_given);
+  }
+  SUBCASE("numeric id") {
+    const auto d = bilex::parse_json_article(R"({"id":42,"body":"x"})",
+                                             "f.jsonl:3", &error);
+    REQUIRE(d);
+    CHECK(d->id == "42");
+  }
+  SUBCASE("empty string id: the fallback") {
+    const auto d = bilex::parse_json_article(R"({"id":"","body":"x"})",
+                                             "f.jsonl:3", &error);
+    REQUIRE(d);
+    CHECK(d->id == "f.jsonl:3");
+  }
+  SUBCASE("bad date and unknown language are dropped, not fatal") {
+    const auto d = bilex::parse_json_article(
+        R"({"body":"x","date":"2024-02-30","lang":"fr"})", "f:1", &error);
+    REQUIRE(d);
+    CHECK(d->date.empty());
+    CHECK(d->lang == Lang::und);
+    CHECK_FALSE(d->lang_given);
+  }
+  SUBCASE("unicode escapes") {
+    const auto d = bilex::parse_json_article(
+        R"({"body":"migraci\u00f3n \ud83d\ude00"})", "f:1", &error);
+    REQUIRE(d);
+    CHECK(d->body == "migración \U0001F600");
+  }
+}
+
+TEST_CASE("parse_json_article: malformed records") {
+  struct Case {
+    std::string line;
+  };
+  const Case cases[] = {
+      {"{"},
+      {""},
+      {"not json"},
+      {"[1,2]"},
+      {"\"body\""},
+      {"{}"},
+      {R"({"title":"no body"})"},
+      {R"({"body":5})"},
+      {R"({"body":null})"},
+      {R"({"body":["a"]})"},
+      {R"({"body":"x"} trailing)"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.line);
+    std::string error;
+    std::optional<bilex::Document> d;
+    REQUIRE_NOTHROW(d = bilex::parse_json_article(c.line, "f:1", &error));
+    CHECK_FALSE(d);
+    CHECK_FALSE(error.empty());
+  }
+}
+
+// BUG: DESIGN.md: "invalid UTF-8 is repaired (U+FFFD) with a warning". A
+// JSON Lines record whose body holds an invalid byte is rejected as "not
+// valid JSON" (nlohmann::json refuses it) and the article is lost, although
+// parse_json_article repairs the body after parsing.
+TEST_CASE("parse_json_article: invalid UTF-8 in a string is repaired" *
+          doctest::may_fail()) {
+  std::string error;
+  const auto d =
+      bilex::parse_json_article("{\"body\":\"caf\xff x\"}", "f:1", &error);
+  REQUIRE(d);
+  CHECK(d->body == "caf\xEF\xBF\xBD x");
+}
+
+TEST_CASE("to_stored / from_stored round trip") {
+  bilex::Document d;
+  d.id = "dir/004_x.txt";
+  d.title = "Migración: \"causas\" & <fronteras>";
+  d.date = "2024-01-19";
+  d.lang = Lang::es;
+  d.body = "Línea 1\nLínea 2\twith tab \U0001F600 and \\ backslash";
+  const auto back = bilex::from_stored(bilex::to_stored(d));
+  CHECK(back.id == d.id);
+  CHECK(back.title == d.title);
+  CHECK(back.date == d.date);
+  CHECK(back.lang == d.lang);
+  CHECK(back.body == d.body);
+
+  bilex::Document empty;
+  const auto e = bilex::from_stored(bilex::to_stored(empty));
+  CHECK(e.id.empty());
+  CHECK(e.lang == Lang::und);
+}
+
+TEST_CASE("from_stored of garbage is an empty document, never a throw") {
+  for (const std::string data : {"", "{", "[1]", "\xff\xfe", "null"}) {
+    CAPTURE(data);
+    bilex::Document d;
+    REQUIRE_NOTHROW(d = bilex::from_stored(data));
+    CHECK(d.id.empty());
+    CHECK(d.body.empty());
+  }
+}
+
+TEST_CASE("display_title falls back to the file name") {
+  struct Case {
+    std::string id, title, expected;
+  };
+  const Case cases[] = {
+      {"a/b/c.txt", "", "c.txt"},
+      {"c.txt", "", "c.txt"},
+      {"a/b/c.txt", "The title", "The title"},
+      {"news.jsonl:12", "", "news.jsonl:12"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.id);
+    bilex::Document d;
+    d.id = c.id;
+    d.title = c.title;
+    CHECK(bilex::display_title(d) == c.expected);
+  }
+}
+
+TEST_CASE("content_hash: 16 hex digits, stable, content-sensitive") {
+  CHECK(bilex::content_hash("abc") == bilex::content_hash("abc"));
+  CHECK(bilex::content_hash("a") != bilex::content_hash("b"));
+  CHECK(bilex::content_hash("ab") != bilex::content_hash("ba"));
+  const std::string h = bilex::content_hash("abc");
+  CHECK(h.size() == 16);
+  CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+// BUG: document.h promises 64-bit FNV-1a, but the offset basis in
+// document.cc is 1469598103934665603 (a digit short of 14695981039346656037
+// = 0xcbf29ce484222325), so content_hash("") is "14650fb0739d0383".
+// Stable, but not FNV-1a: other tools cannot reproduce the hash.
+TEST_CASE("content_hash is the standard 64-bit FNV-1a" * doctest::may_fail()) {
+  CHECK(bilex::content_hash("") == "cbf29ce484222325");
+  CHECK(bilex::content_hash("a") == "af63dc4c8601ec8c");
+}

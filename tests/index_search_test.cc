@@ -1,0 +1,373 @@
+// bilex::run_index and bilex::Searcher together on a small on-disk index
+// (run_index writes a directory: a temporary one), and the renderers of
+// searcher/printer.h and searcher/batch.h.
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "indexer/indexer.h"
+#include "searcher/batch.h"
+#include "searcher/printer.h"
+#include "searcher/searcher.h"
+#include "test_util.h"
+
+using bilex::Lang;
+using bilex::test::TempDir;
+
+namespace {
+
+const char* const kCorpus[][2] = {
+    {"en/border.txt",
+     "Border talks resume in Washington\n\n2024-01-19\n\n"
+     "The delegations resumed talks on immigration due to the record number "
+     "of migrants crossing the common border, officials said on Friday."},
+    {"es/frontera.txt",
+     "Conversaciones sobre la frontera\n\n2024-02-28\n\n"
+     "Los gobiernos de México y Estados Unidos sostendrán conversaciones "
+     "sobre el flujo migratorio y la migración en la frontera común."},
+    {"en/undated.txt",
+     "Running for office\n\n"
+     "The senator said she is running for office again and will talk about "
+     "the border and about migration at every stop of the campaign."},
+};
+
+struct Index {
+  TempDir dir;
+  bilex::IndexSummary first;
+  Index() {
+    for (const auto& f : kCorpus) dir.write(std::string("in/") + f[0], f[1]);
+    first = run();
+  }
+  bilex::IndexSummary run(bool rebuild = false) const {
+    bilex::IndexOptions opts;
+    opts.db = dir.str("db");
+    opts.paths = {dir.str("in")};
+    opts.rebuild = rebuild;
+    opts.jobs = 2;
+    return bilex::run_index(opts, nullptr);
+  }
+};
+
+bilex::SearchResult search(const Index& ix, const std::string& q,
+                           bilex::SearchRequest req = {}) {
+  req.query = q;
+  bilex::Searcher s(ix.dir.str("db"));
+  return s.search(req);
+}
+
+std::string ids(const bilex::SearchResult& r, bool sorted = true) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.id);
+  if (sorted) std::sort(out.begin(), out.end());
+  return bilex::test::join(out);
+}
+
+}  // namespace
+
+TEST_CASE("run_index: first run, re-run, change, removal, rebuild") {
+  Index ix;
+  CHECK(ix.first.added == 3);
+  CHECK(ix.first.docs == 3);
+  CHECK(ix.first.skipped == 0);
+  CHECK(ix.first.problems.empty());
+
+  const auto again = ix.run();
+  CHECK(again.added == 0);
+  CHECK(again.unchanged == 3);
+  CHECK(again.docs == 3);
+
+  ix.dir.write("in/en/border.txt",
+               "Border talks\n\nNew text with a walrusword in it.");
+  const auto changed = ix.run();
+  CHECK(changed.updated == 1);
+  CHECK(changed.unchanged == 2);
+  CHECK(ids(search(ix, "walrusword")) == "en/border.txt");
+  CHECK(ids(search(ix, "immigration")).empty());
+
+  std::filesystem::remove(ix.dir.path() / "in/en/undated.txt");
+  const auto removed = ix.run();
+  CHECK(removed.removed == 1);
+  CHECK(removed.docs == 2);
+  CHECK(ids(search(ix, "senator")).empty());
+
+  const auto rebuilt = ix.run(/*rebuild=*/true);
+  CHECK(rebuilt.added == 2);
+  CHECK(rebuilt.docs == 2);
+  CHECK(ids(search(ix, "walrusword")) == "en/border.txt");
+}
+
+TEST_CASE("run_index: bad inputs are reported, never thrown") {
+  TempDir dir;
+  dir.write("in/good.txt", "Headline\n\nA good article about the border.");
+  dir.write("in/empty.txt", "");
+  dir.write("in/binary.txt", std::string("ab\0cd\0ef", 8));
+  dir.write("in/bad.txt", "Caf\xe9 con leche y palabras en espa\xf1ol.");
+  dir.write("in/news.jsonl",
+            "{\"id\":\"j1\",\"body\":\"jsonl body text\"}\n{broken\n");
+  bilex::IndexOptions opts;
+  opts.db = dir.str("db");
+  opts.paths = {dir.str("in"), dir.str("does-not-exist")};
+  bilex::IndexSummary s;
+  REQUIRE_NOTHROW(s = bilex::run_index(opts, nullptr));
+  CHECK(s.added == 3);    // good, bad (repaired), j1
+  CHECK(s.skipped >= 3);  // empty, binary, news.jsonl:2 (+ the missing path)
+  auto has_problem = [&](const std::string& tail, bool skipped) {
+    return std::any_of(s.problems.begin(), s.problems.end(),
+                       [&](const auto& p) {
+                         return p.source.ends_with(tail) &&
+                                p.skipped == skipped && !p.reason.empty();
+                       });
+  };
+  CHECK(has_problem("empty.txt", true));
+  CHECK(has_problem("binary.txt", true));
+  CHECK(has_problem("news.jsonl:2", true));
+  CHECK(has_problem("bad.txt", false));  // repaired: a warning
+  CHECK(has_problem("does-not-exist", true));
+}
+
+TEST_CASE("run_index: a locked index is an IndexError naming the holder") {
+  Index ix;
+  // Hold the writer lock the way bilex-index does (flock on bilex.lock).
+  const std::string lock = ix.dir.str("db/bilex.lock");
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT, 0644);
+  REQUIRE(fd >= 0);
+  REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  bilex::IndexOptions opts;
+  opts.db = ix.dir.str("db");
+  opts.paths = {ix.dir.str("in")};
+  // flock(2) locks belong to the open file description: a second open in
+  // this process conflicts just like another process would.
+  CHECK_THROWS_WITH_AS(bilex::run_index(opts, nullptr),
+                       doctest::Contains("being updated by process"),
+                       bilex::IndexError);
+  ::close(fd);
+  CHECK_NOTHROW(bilex::run_index(opts, nullptr));
+  // Searchers are not writers.
+  CHECK(ids(search(ix, "border")) == "en/border.txt en/undated.txt");
+}
+
+TEST_CASE("Searcher: no usable index is an IndexError") {
+  TempDir dir;
+  CHECK_THROWS_AS(bilex::Searcher(dir.str("missing")), bilex::IndexError);
+  std::filesystem::create_directories(dir.path() / "empty");
+  CHECK_THROWS_AS(bilex::Searcher(dir.str("empty")), bilex::IndexError);
+}
+
+TEST_CASE("Searcher: metadata, ranks, limits, filters, sorting") {
+  Index ix;
+  bilex::SearchRequest req;
+
+  auto r = search(ix, "border OR frontera", req);
+  CHECK(r.total == 3);
+  REQUIRE(r.hits.size() == 3);
+  for (size_t i = 0; i < r.hits.size(); ++i) CHECK(r.hits[i].rank == i + 1);
+  CHECK(r.took_ms >= 0);
+  for (const auto& h : r.hits) {
+    CAPTURE(h.id);
+    if (h.id == "en/border.txt") {
+      CHECK(h.title == "Border talks resume in Washington");
+      CHECK(h.date == "2024-01-19");
+      CHECK(h.lang == Lang::en);
+    } else if (h.id == "es/frontera.txt") {
+      CHECK(h.date == "2024-02-28");
+      CHECK(h.lang == Lang::es);
+    } else {
+      CHECK(h.date.empty());
+      CHECK(h.title == "Running for office");
+    }
+    CHECK_FALSE(h.snippet.text.empty());
+  }
+
+  req.limit = 1;
+  req.offset = 1;
+  r = search(ix, "border OR frontera", req);
+  REQUIRE(r.hits.size() == 1);
+  CHECK(r.hits[0].rank == 2);
+  CHECK(r.offset == 1);
+  CHECK(r.limit == 1);
+
+  req = {};
+  req.lang = Lang::es;
+  CHECK(ids(search(ix, "border OR frontera", req)) == "es/frontera.txt");
+
+  req = {};
+  req.since = "2024-02-01";
+  CHECK(ids(search(ix, "border OR frontera", req)) == "es/frontera.txt");
+  req.since = "";
+  req.until = "2024-01-31";
+  CHECK(ids(search(ix, "border OR frontera", req)) == "en/border.txt");
+  req.until = "2024-13-01";
+  CHECK_THROWS_AS((void)search(ix, "border", req), bilex::QueryError);
+
+  req = {};
+  req.sort = bilex::SortOrder::date;
+  r = search(ix, "border OR frontera", req);
+  CHECK(ids(r, /*sorted=*/false) ==
+        "es/frontera.txt en/border.txt en/undated.txt");
+
+  req = {};
+  req.snippets = false;
+  for (const auto& h : search(ix, "border", req).hits)
+    CHECK(h.snippet.text.empty());
+
+  CHECK_THROWS_AS((void)search(ix, "lang:xx"), bilex::QueryError);
+  CHECK(search(ix, "((").hits.empty());
+}
+
+TEST_CASE("Searcher: one query, both languages, accents and stems") {
+  Index ix;
+  CHECK(ids(search(ix, "run")) == "en/undated.txt");
+  CHECK(ids(search(ix, "cross")) == "en/border.txt");
+  CHECK(ids(search(ix, "MIGRACION")) == "es/frontera.txt");
+  CHECK(ids(search(ix, "mexico")) == "es/frontera.txt");
+  CHECK(ids(search(ix, "\"flujo migratorio\"")) == "es/frontera.txt");
+  CHECK(ids(search(ix, "\"migratorio flujo\"")).empty());
+  // Partial matches after full ones.
+  const auto r = search(ix, "senator walrusnothing");
+  CHECK(ids(r) == "en/undated.txt");
+  REQUIRE(r.hits.size() == 1);
+  CHECK(r.hits[0].partial);
+}
+
+TEST_CASE("result_json has the DESIGN.md shape") {
+  bilex::SearchResult r;
+  r.query = "a \"quoted\" query";
+  r.total = 7;
+  r.offset = 2;
+  r.limit = 5;
+  r.took_ms = 1.23456;
+  bilex::Hit h;
+  h.rank = 3;
+  h.id = "x/y.txt";
+  h.title = "T <b>";
+  h.date = "2024-01-19";
+  h.lang = Lang::es;
+  h.score = 1.234567;
+  h.snippet.text = "a & b";
+  h.snippet.marks = {{4, 5}};
+  r.hits.push_back(h);
+  h.date.clear();
+  h.rank = 4;
+  r.hits.push_back(h);
+
+  const std::string line = bilex::result_json(r, /*explain=*/false);
+  CHECK(line.find('\n') == std::string::npos);
+  const auto j = nlohmann::json::parse(line);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : j.items()) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  CHECK(bilex::test::join(keys) ==
+        "hits limit offset query suggestion took_ms total");
+  CHECK(j["query"] == r.query);
+  CHECK(j["total"] == 7);
+  CHECK(j["offset"] == 2);
+  CHECK(j["limit"] == 5);
+  CHECK(j["took_ms"].is_number());
+  CHECK(j["suggestion"].is_null());
+  REQUIRE(j["hits"].size() == 2);
+  const auto& h0 = j["hits"][0];
+  CHECK(h0["rank"] == 3);
+  CHECK(h0["id"] == "x/y.txt");
+  CHECK(h0["title"] == "T <b>");  // JSON-escaped, not HTML-escaped
+  CHECK(h0["date"] == "2024-01-19");
+  CHECK(h0["lang"] == "es");
+  CHECK(h0["score"].is_number());
+  CHECK(h0["snippet"] == "a &amp; <mark>b</mark>");
+  CHECK(j["hits"][1]["date"].is_null());
+
+  r.suggestion = "border";
+  CHECK(nlohmann::json::parse(bilex::result_json(r, false))["suggestion"] ==
+        "border");
+}
+
+TEST_CASE("print_result: text with and without colour, tsv") {
+  bilex::SearchResult r;
+  r.query = "cross";
+  r.total = 1;
+  r.limit = 10;
+  bilex::Hit h;
+  h.rank = 1;
+  h.id = "a.txt";
+  h.title = "A title";
+  h.date = "2024-01-19";
+  h.lang = Lang::en;
+  h.snippet.text = "migrants crossing\tthe border";
+  h.snippet.marks = {{9, 17}};
+  r.hits.push_back(h);
+
+  bilex::PrintOptions o;
+  std::ostringstream plain;
+  bilex::print_result(plain, r, o);
+  CHECK(plain.str().find('\033') == std::string::npos);
+  for (const char* part : {"1. ", "A title", "2024-01-19", "en", "a.txt",
+                           "migrants crossing", "of about 1"}) {
+    CAPTURE(part);
+    CHECK(plain.str().find(part) != std::string::npos);
+  }
+
+  o.color = true;
+  std::ostringstream color;
+  bilex::print_result(color, r, o);
+  CHECK(color.str().find("\033[") != std::string::npos);
+
+  r.suggestion = "crossed";
+  o.color = false;
+  std::ostringstream suggest;
+  bilex::print_result(suggest, r, o);
+  CHECK(suggest.str().find("Did you mean: crossed") != std::string::npos);
+
+  o.format = bilex::Format::tsv;
+  std::ostringstream tsv;
+  bilex::print_result(tsv, r, o);
+  const std::string line = tsv.str();
+  CHECK(std::count(line.begin(), line.end(), '\n') == 1);
+  CHECK(std::count(line.begin(), line.end(), '\t') == 6);  // tab in snippet
+                                                           // replaced
+
+  bilex::SearchResult none;
+  none.query = "zzz";
+  std::ostringstream empty;
+  bilex::print_result(empty, none, bilex::PrintOptions{});
+  CHECK(empty.str().find("No results") != std::string::npos);
+}
+
+TEST_CASE("read_queries and run_batch") {
+  std::istringstream in("one\n\n  \ntwo words\r\n\"a phrase\"\n");
+  const auto qs = bilex::read_queries(in);
+  CHECK(bilex::test::join(qs, "|") == "one|two words|\"a phrase\"");
+
+  Index ix;
+  bilex::SearchRequest base;
+  std::ostringstream out;
+  const size_t failed = bilex::run_batch(
+      ix.dir.str("db"), {"border", "lang:xx", "frontera"}, base, out, false);
+  CHECK(failed == 1);
+  std::istringstream lines(out.str());
+  std::string line;
+  std::vector<nlohmann::json> js;
+  while (std::getline(lines, line)) js.push_back(nlohmann::json::parse(line));
+  REQUIRE(js.size() == 3);
+  CHECK(js[0]["query"] == "border");
+  CHECK(js[0]["hits"].size() == 2);
+  CHECK(js[1].contains("error"));
+  CHECK(js[2]["hits"].size() == 1);
+
+  std::ostringstream bench;
+  bilex::run_bench(ix.dir.str("db"), {"border", "frontera"}, base, {2, 2},
+                   bench);
+  const auto b = nlohmann::json::parse(bench.str());
+  for (const char* k :
+       {"queries", "p50_ms", "p95_ms", "p99_ms", "mean_ms", "qps"}) {
+    CAPTURE(k);
+    CHECK(b[k].is_number());
+  }
+}

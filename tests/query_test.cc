@@ -1,0 +1,430 @@
+// The query language: robustness on malformed input, errors for values that
+// cannot be understood, and what each construct matches, on an in-memory
+// index built with the same Analyzer as the indexer.
+#include "common/query.h"
+
+#include <doctest/doctest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/schema.h"
+#include "test_util.h"
+
+using bilex::Field;
+using bilex::Lang;
+using bilex::MatchMode;
+
+namespace {
+
+struct Doc {
+  std::string id, title, date;  // date YYYYMMDD or empty
+  Lang lang;
+  std::string body;
+};
+
+// Terms as the indexer writes them: title (prefixed and as body words),
+// body, language and date.
+Xapian::Document make_doc(const bilex::Analyzer& a, const Doc& d) {
+  Xapian::Document doc;
+  Xapian::termpos pos = 0;
+  if (!d.title.empty()) {
+    a.index_text(doc, d.title, d.lang, Field::title, &pos, 1, nullptr);
+    pos = 0;
+    a.index_text(doc, d.title, d.lang, Field::body, &pos, 3, nullptr);
+    pos += 100;
+  }
+  a.index_text(doc, d.body, d.lang, Field::body, &pos, 1, nullptr);
+  std::string lang_term(bilex::schema::kLang);
+  lang_term.append(bilex::lang_code(d.lang));  // (GCC 12 -Wrestrict: no +)
+  doc.add_boolean_term(lang_term);
+  if (!d.date.empty()) doc.add_value(bilex::schema::kSlotDate, d.date);
+  doc.set_data(d.id);
+  return doc;
+}
+
+class Fixture {
+ public:
+  Fixture() : db_(std::string(), Xapian::DB_BACKEND_INMEMORY) {
+    const Doc docs[] = {
+        {"border-en", "Border talks", "20240119", Lang::en,
+         "Blinken and Bárcena discussed migrants crossing the border with "
+         "Mexico."},
+        {"frontera-es", "Frontera norte", "20240228", Lang::es,
+         "Los migrantes cruzan la frontera de México; la comunicación "
+         "continúa."},
+        {"causes-en", "", "20231201", Lang::en,
+         "The root causes of migration are poverty and violence."},
+        {"reversed-en", "", "", Lang::en,
+         "Causes of the root rot in vegetables near the border fence."},
+        {"names-en", "Other news", "20240305", Lang::en,
+         "Liz Sherwood-Randall met officials from Mexico."},
+    };
+    for (const Doc& d : docs) db_.add_document(make_doc(analyzer_, d));
+  }
+
+  bilex::ParsedQuery parse(const std::string& q,
+                           MatchMode mode = MatchMode::ranked) const {
+    return bilex::parse_query(q, analyzer_, &db_, mode);
+  }
+
+  // Ids (sorted, space-separated) matched by the strict query and filter.
+  std::string match(const Xapian::Query& strict, const Xapian::Query& filter) {
+    if (strict.empty()) return "";
+    Xapian::Query q = strict;
+    if (!filter.empty())
+      q = Xapian::Query(Xapian::Query::OP_FILTER, strict, filter);
+    Xapian::Enquire e(db_);
+    e.set_query(q);
+    const Xapian::MSet m = e.get_mset(0, 100);
+    std::vector<std::string> ids;
+    for (auto it = m.begin(); it != m.end(); ++it)
+      ids.push_back(it.get_document().get_data());
+    std::sort(ids.begin(), ids.end());
+    return bilex::test::join(ids);
+  }
+
+  std::string match(const std::string& q, MatchMode mode = MatchMode::ranked) {
+    const auto pq = parse(q, mode);
+    return match(pq.strict, pq.filter);
+  }
+
+  const bilex::Analyzer& analyzer() const { return analyzer_; }
+  Xapian::Database& db() { return db_; }
+
+ private:
+  bilex::Analyzer analyzer_;
+  Xapian::WritableDatabase db_;
+};
+
+// Labels of the highlight groups, space-separated.
+std::string group_words(const bilex::ParsedQuery& pq) {
+  std::vector<std::string> out;
+  for (const auto& g : pq.groups) {
+    if (!g.phrase.empty()) {
+      std::string quoted = "\"";  // (append: GCC 12 -Wrestrict false alarm)
+      quoted.append(bilex::test::join(g.phrase)).append("\"");
+      out.push_back(std::move(quoted));
+    } else if (!g.prefix.empty()) {
+      out.push_back(std::string(g.prefix).append("*"));
+    } else {
+      out.push_back(bilex::test::join(g.exact, "|"));
+    }
+  }
+  return bilex::test::join(out);
+}
+
+}  // namespace
+
+TEST_CASE("parse_query never throws on malformed input") {
+  Fixture f;
+  const std::string cases[] = {
+      "((",
+      ")",
+      "(",
+      "())",
+      ")(",
+      "\"unterminated",
+      "\"",
+      "\"\"",
+      "OR",
+      "NOT",
+      "AND",
+      "-",
+      "--",
+      "+",
+      "*",
+      "**",
+      "title:",
+      "title:\"",
+      "title:(",
+      "lang:",
+      "date:",
+      "date:..",
+      "",
+      "   ",
+      "OR OR OR",
+      "NOT NOT x",
+      "a OR",
+      "OR a",
+      "a AND",
+      "x -",
+      "(a OR (b",
+      "a) OR (b",
+      "\"a b",
+      "-\"",
+      "-(",
+      "title:title:x",
+      ":",
+      "::",
+      "x:y",
+      "a|b&c",
+      "| &",
+      "\xff\xfe",
+      "\"\xff\"",
+      "\U0001F600",
+      "北京大学",
+      "-*",
+      "x*y",
+      "*x",
+      "(((((((((((((((((((((((((((x",
+      ")))))))))))))))))))))))))))))x",
+  };
+  for (const std::string& q : cases) {
+    CAPTURE(q);
+    bilex::ParsedQuery pq;
+    REQUIRE_NOTHROW(pq = f.parse(q));
+    // Whatever came out must run.
+    CHECK_NOTHROW((void)f.match(pq.strict, pq.filter));
+    if (!pq.relaxed.empty())
+      CHECK_NOTHROW((void)f.match(pq.relaxed, pq.filter));
+  }
+}
+
+TEST_CASE("parse_query survives random bytes and random operator soup") {
+  Fixture f;
+  std::mt19937 rng(20240119);
+  for (int round = 0; round < 20; ++round) {
+    std::string bytes(1000, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng() % 256);
+    CAPTURE(round);
+    bilex::ParsedQuery pq;
+    try {
+      pq = f.parse(bytes);
+    } catch (const bilex::QueryError&) {
+      continue;  // "lang:" or "date:" by chance: a clean error is fine
+    }
+    CHECK_NOTHROW((void)f.match(pq.strict, pq.filter));
+  }
+  const char* pieces[] = {"(",      ")", "\"",      "OR",          "AND",
+                          "NOT",    "-", "*",       "title:",      "border",
+                          "México", "x", " ",       " ",           "|",
+                          "&",      "+", "lang:es", "date:2024..", "causas"};
+  for (int round = 0; round < 300; ++round) {
+    std::string q;
+    const size_t n = rng() % 12;
+    for (size_t i = 0; i < n; ++i) {
+      q += pieces[rng() % std::size(pieces)];
+      if (rng() % 2) q += ' ';
+    }
+    CAPTURE(q);
+    bilex::ParsedQuery pq;
+    try {
+      pq = f.parse(q);
+    } catch (const bilex::QueryError&) {
+      continue;  // e.g. "lang:eslang:es": a clean one-line error
+    }
+    CHECK_NOTHROW((void)f.match(pq.strict, pq.filter));
+  }
+}
+
+TEST_CASE("parse_query throws QueryError for values it cannot understand") {
+  Fixture f;
+  const std::string cases[] = {
+      "lang:xx",         "border lang:fr",
+      "LANG:xx",         "date:2024-99-01..",
+      "date:2024-02-30", "date:..2024-13",
+      "date:abc",        "date:2024-01-01..tomorrow",
+      "date:20240101",
+  };
+  for (const std::string& q : cases) {
+    CAPTURE(q);
+    CHECK_THROWS_AS((void)f.parse(q), bilex::QueryError);
+  }
+}
+
+TEST_CASE("parse_query accepts filters") {
+  Fixture f;
+  const std::string cases[] = {
+      "lang:es",           "lang:EN",           "lang:und",
+      "date:2024",         "date:2024-01",      "date:2024-01-01..2024-02-28",
+      "date:2024-01-01..", "date:..2024-02-28", "LANG:es border",
+  };
+  for (const std::string& q : cases) {
+    CAPTURE(q);
+    bilex::ParsedQuery pq;
+    REQUIRE_NOTHROW(pq = f.parse(q));
+    CHECK_FALSE(pq.filter.empty());
+    CHECK(pq.groups.empty() == (q.find("border") == std::string::npos));
+  }
+}
+
+TEST_CASE("what each construct matches") {
+  Fixture f;
+  struct Case {
+    std::string query;
+    std::string ids;  // sorted
+  };
+  const Case cases[] = {
+      // Words: exact, stem, accent- and case-insensitive.
+      {"border", "border-en reversed-en"},
+      {"BORDER", "border-en reversed-en"},
+      {"cross", "border-en"},
+      {"crossed", "border-en"},
+      // Queries reach both languages: "migrante" -> en "migrant" too.
+      {"migrante", "border-en frontera-es"},
+      {"migrantes", "border-en frontera-es"},
+      {"barcena", "border-en"},
+      {"BÁRCENA", "border-en"},
+      {"mexico", "border-en frontera-es names-en"},
+      {"méxico", "border-en frontera-es names-en"},
+      {"comunicacion", "frontera-es"},
+      // Every word required (strict part of the ranked mode).
+      {"border mexico", "border-en"},
+      {"border AND mexico", "border-en"},
+      // OR, NOT, -word, parentheses.
+      {"border OR frontera", "border-en frontera-es reversed-en"},
+      {"border | frontera", "border-en frontera-es reversed-en"},
+      {"mexico -border", "frontera-es names-en"},
+      {"mexico NOT border", "frontera-es names-en"},
+      {"(border OR frontera) mexico", "border-en frontera-es"},
+      {"NOT border", "causes-en frontera-es names-en"},
+      // Phrases: exact, in order.
+      {"\"root causes\"", "causes-en"},
+      {"root causes", "causes-en reversed-en"},
+      {"\"causes of the root\"", "reversed-en"},
+      {"\"crossing the border\"", "border-en"},
+      {"\"crossed the border\"", ""},  // phrases are not stemmed
+      {"Sherwood-Randall", "names-en"},
+      {"\"sherwood randall\"", "names-en"},
+      {"\"randall sherwood\"", ""},
+      // Prefixes.
+      {"migr*", "border-en causes-en frontera-es"},
+      {"Sherw*", "names-en"},
+      // Fields and filters.
+      {"title:border", "border-en"},
+      {"title:frontera", "frontera-es"},
+      {"title:mexico", ""},
+      {"title:\"border talks\"", "border-en"},
+      {"lang:es mexico", "frontera-es"},
+      {"lang:en mexico", "border-en names-en"},
+      {"lang:es", "frontera-es"},
+      {"date:2024-01-01..2024-01-31 mexico", "border-en"},
+      {"date:2024 mexico", "border-en frontera-es names-en"},
+      {"date:..2023", "causes-en"},
+      {"date:2024-02..", "frontera-es names-en"},
+      // Stopwords alone still match (the "the who" case).
+      {"the", "border-en causes-en reversed-en"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.query);
+    CHECK(f.match(c.query) == c.ids);
+  }
+}
+
+// BUG: a negated phrase or parenthesised group loses its negation: the
+// lexer resets the pending "-" when the chunk before the quote or
+// parenthesis is empty, so -"root causes" REQUIRES the phrase.
+TEST_CASE("-\"phrase\" and -(group) exclude" * doctest::may_fail()) {
+  Fixture f;
+  CHECK(f.match("causes -\"root causes\"") == "reversed-en");
+  CHECK(f.match("mexico -(border)") == "frontera-es names-en");
+  CHECK(f.match("mexico -(border OR frontera)") == "names-en");
+}
+
+// BUG: title:(...) drops the field: the lexer clears the pending field at
+// "(", so title:(border talks) searches the body.
+TEST_CASE("title:(words) searches the title" * doctest::may_fail()) {
+  Fixture f;
+  CHECK(f.match("title:(border talks)") == "border-en");
+  CHECK(f.match("title:(mexico)") == "");
+}
+
+// BUG: -lang:es is taken as lang:es (a filter ignores its negation); it
+// should exclude Spanish documents (or be refused with a QueryError).
+TEST_CASE("-lang:es excludes Spanish documents" * doctest::may_fail()) {
+  Fixture f;
+  bilex::ParsedQuery pq;
+  try {
+    pq = f.parse("mexico -lang:es");
+  } catch (const bilex::QueryError&) {
+    return;  // refusing it is acceptable too
+  }
+  CHECK(f.match(pq.strict, pq.filter) == "border-en names-en");
+}
+
+TEST_CASE("ranked mode: partial matches come from the relaxed query") {
+  Fixture f;
+  SUBCASE("ranked") {
+    const auto pq = f.parse("border zzzunknown", MatchMode::ranked);
+    CHECK(f.match(pq.strict, pq.filter).empty());
+    REQUIRE_FALSE(pq.relaxed.empty());
+    CHECK(f.match(pq.relaxed, pq.filter) == "border-en reversed-en");
+  }
+  SUBCASE("all") {
+    const auto pq = f.parse("border zzzunknown", MatchMode::all);
+    CHECK(f.match(pq.strict, pq.filter).empty());
+    CHECK(pq.relaxed.empty());
+  }
+  SUBCASE("any") {
+    const auto pq = f.parse("border zzzunknown", MatchMode::any);
+    CHECK(f.match(pq.strict, pq.filter) == "border-en reversed-en");
+  }
+  SUBCASE("relaxed keeps negations and filters") {
+    const auto pq = f.parse("mexico zzzunknown -border lang:en");
+    REQUIRE_FALSE(pq.relaxed.empty());
+    CHECK(f.match(pq.relaxed, pq.filter) == "names-en");
+  }
+  SUBCASE("a single word has no relaxed query") {
+    CHECK(f.parse("border").relaxed.empty());
+  }
+}
+
+TEST_CASE("highlight groups: positive words, phrases and prefixes only") {
+  Fixture f;
+  struct Case {
+    std::string query;
+    std::string groups;
+  };
+  const Case cases[] = {
+      {"cross", "cross"},
+      {"Cross BORDER", "cross border"},
+      {"\"root causes\"", "\"root causes\""},
+      {"Sherwood-Randall", "\"sherwood randall\""},
+      {"migr*", "migr*"},
+      {"border -wall", "border"},
+      {"lang:es border", "border"},
+      {"date:2024 border", "border"},
+      {"border OR frontera", "border frontera"},
+      {"title:border", "border"},
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.query);
+    CHECK(group_words(f.parse(c.query)) == c.groups);
+  }
+  // Stems are kept per language, for the snippet highlighter.
+  const auto pq = f.parse("crossing");
+  REQUIRE(pq.groups.size() == 1);
+  const auto& stems = pq.groups[0].stems;
+  CHECK(std::find(stems.begin(), stems.end(),
+                  std::pair<Lang, std::string>{Lang::en, "cross"}) !=
+        stems.end());
+  CHECK_FALSE(pq.description.empty());
+}
+
+// BUG: words after NOT become highlight groups ("NOT border" marks
+// "border" in snippets), unlike -border.
+TEST_CASE("highlight groups: NOT words are not highlighted" *
+          doctest::may_fail()) {
+  Fixture f;
+  CHECK(group_words(f.parse("mexico NOT border")) == "mexico");
+  CHECK(group_words(f.parse("mexico NOT (border OR fence)")) == "mexico");
+}
+
+TEST_CASE("date_range") {
+  CHECK(bilex::date_range("", "").get_description() ==
+        Xapian::Query(Xapian::Query::MatchAll).get_description());
+  CHECK(bilex::date_range("20240101", "").get_description().find("VALUE_GE") !=
+        std::string::npos);
+  CHECK(bilex::date_range("", "20240101").get_description().find("VALUE_LE") !=
+        std::string::npos);
+  CHECK(bilex::date_range("20240101", "20241231")
+            .get_description()
+            .find("VALUE_RANGE") != std::string::npos);
+}

@@ -139,6 +139,12 @@ std::string Analyzer::fold_accents(std::string_view lower) const {
 // the token (and its alternatives) to `out`.
 void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
   std::string& t = tok.term;
+  // "@user" is a mention of "user", as "#tag" is of "tag".
+  while (!t.empty() && t.front() == '@') {
+    t.erase(0, 1);
+    if (!tok.accented.empty()) tok.accented.erase(0, 1);
+  }
+  if (t.empty()) return;
   // "242,000", "242.000" and "242000" are one number; "3,5" becomes "35".
   if (is_digit(t.front()) &&
       std::all_of(t.begin(), t.end(),

@@ -53,6 +53,11 @@ bool reads_as_headline(std::string_view line) {
   const size_t words =
       1 + static_cast<size_t>(std::count(line.begin(), line.end(), ' '));
   if (words > 30) return false;
+  if (std::none_of(line.begin(), line.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               static_cast<unsigned char>(c) >= 0x80;
+      }))
+    return false;
   const char last = line.back();
   return last != '.' && last != ',' && last != ';' && last != ':';
 }
@@ -175,7 +180,13 @@ Document parse_text_article(std::string_view content, std::string id) {
 std::optional<Document> parse_json_article(std::string_view line,
                                            std::string fallback_id,
                                            std::string* error) {
-  const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    // Invalid UTF-8 inside strings is repaired, not a reason to reject.
+    size_t repaired = 0;
+    const std::string fixed = repair_utf8(line, &repaired);
+    if (repaired > 0) j = nlohmann::json::parse(fixed, nullptr, false);
+  }
   if (j.is_discarded()) {
     *error = "not valid JSON";
     return std::nullopt;
@@ -218,7 +229,7 @@ std::string display_title(const Document& doc) {
 }
 
 std::string content_hash(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ull;

@@ -61,6 +61,7 @@ std::string prepare(std::string_view text) {
 
 struct Cld2Result {
   int en = 0, es = 0;  // percent of the text
+  bool other = false;  // another language was identified
   bool reliable = false;
 };
 
@@ -80,6 +81,9 @@ Cld2Result run_cld2(const std::string& s, int flags) {
     const Lang l = from_cld2(top3[i]);
     if (l == Lang::en) r.en += percent3[i];
     if (l == Lang::es) r.es += percent3[i];
+    if (l == Lang::und && top3[i] != CLD2::UNKNOWN_LANGUAGE &&
+        top3[i] != CLD2::TG_UNKNOWN_LANGUAGE && percent3[i] > 0)
+      r.other = true;
   }
   return r;
 }
@@ -123,7 +127,10 @@ LangGuess detect_language(std::string_view text) {
     r = run_cld2(s, CLD2::kCLDFlagBestEffort);
     r.reliable = false;
   }
-  if (r.en == 0 && r.es == 0) return vote_function_words(s);
+  if (r.en == 0 && r.es == 0) {
+    if (r.other) return {};  // German, French…: neither of ours
+    return vote_function_words(s);
+  }
   LangGuess g;
   g.lang = r.en >= r.es ? Lang::en : Lang::es;
   g.confidence = (std::max(r.en, r.es) / 100.0) * (r.reliable ? 1.0 : 0.5);

@@ -44,8 +44,8 @@ std::vector<Lexeme> lex(std::string_view s) {
       continue;
     }
     if (c == '(' || c == ')') {
-      out.push_back({c == '(' ? Lexeme::lparen : Lexeme::rparen, "", "",
-                     negate_next, false});
+      out.push_back({c == '(' ? Lexeme::lparen : Lexeme::rparen, "",
+                     c == '(' ? field_next : "", negate_next, false});
       negate_next = false;
       field_next.clear();
       ++i;
@@ -83,6 +83,7 @@ std::vector<Lexeme> lex(std::string_view s) {
       if (chunk.front() == '-') negate_next = true;
       chunk.remove_prefix(1);
     }
+    if (chunk.empty()) continue;  // -"a phrase" or -(a group)
     if (const size_t colon = chunk.find(':'); colon != std::string_view::npos) {
       const std::string f = lower_ascii(chunk.substr(0, colon));
       if (known_field(f)) {
@@ -147,15 +148,15 @@ class Parser {
       Part more = parse_or(true);
       top = combine_and({top, more}, false);
     }
-    if (top.filter) {
-      out_->filter = top.query;
-      out_->strict = Xapian::Query::MatchAll;
-    } else if (!top.negative) {
-      out_->strict = top.query;
-    } else {
+    if (top.negative) {
       out_->strict =
           Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
                         top.query);
+    } else if (top.filter) {
+      out_->filter = top.query;
+      out_->strict = Xapian::Query::MatchAll;
+    } else {
+      out_->strict = top.query;
     }
     if (!top_filter_.empty()) {
       out_->filter = out_->filter.empty()
@@ -205,10 +206,10 @@ class Parser {
     std::vector<Xapian::Query> pos, neg, filters, stops;
     for (const Part& p : parts) {
       if (p.query.empty()) continue;
-      if (p.filter) {
-        filters.push_back(p.query);
-      } else if (p.negative) {
+      if (p.negative) {
         neg.push_back(p.query);
+      } else if (p.filter) {
+        filters.push_back(p.query);
       } else if (p.stopword) {
         stops.push_back(p.query);
       } else {
@@ -263,17 +264,37 @@ class Parser {
   }
 
   Part parse_unary() {
+    // Hostile nesting ("((((…" or "NOT NOT NOT …") is read flat beyond a
+    // sane depth instead of exhausting the stack.
+    if (depth_ >= kMaxDepth && (at(Lexeme::op_not) || at(Lexeme::lparen))) {
+      ++i_;
+      return {};
+    }
+    ++depth_;
+    Part p = parse_unary_inner();
+    --depth_;
+    return p;
+  }
+
+  Part parse_unary_inner() {
     if (at(Lexeme::op_not)) {
       ++i_;
       if (i_ >= lx_.size()) return {};
+      ++negated_;
       Part p = parse_unary();
-      if (!p.filter) p.negative = !p.negative;
+      --negated_;
+      p.negative = !p.negative;
       return p;
     }
     if (at(Lexeme::lparen)) {
       const bool negated = lx_[i_].negated;
+      const std::string saved = group_field_;
+      if (!lx_[i_].field.empty()) group_field_ = lx_[i_].field;
       ++i_;
+      if (negated) ++negated_;
       Part p = parse_or(false);
+      if (negated) --negated_;
+      group_field_ = saved;
       if (at(Lexeme::rparen)) ++i_;
       if (negated) p.negative = !p.negative;
       return p;
@@ -282,11 +303,16 @@ class Parser {
       ++i_;
       return {};
     }
-    const Lexeme& l = lx_[i_++];
+    Lexeme l = lx_[i_++];
+    if (l.field.empty()) l.field = group_field_;
     Part p = l.kind == Lexeme::phrase ? phrase(l) : word(l);
     if (l.negated) p.negative = true;
     return p;
   }
+
+  // Whether a word being parsed is wanted (not under NOT or -): only wanted
+  // words are highlighted.
+  bool wanted(const Lexeme& l) const { return !l.negated && negated_ == 0; }
 
   Part word(const Lexeme& l) {
     Part p;
@@ -315,7 +341,8 @@ class Parser {
     if (tokens.empty()) return p;
     const size_t words = static_cast<size_t>(std::count_if(
         tokens.begin(), tokens.end(), [](const Token& t) { return !t.alternative; }));
-    if (words > 1 && !l.star) return phrase_of(tokens, field, l.text);
+    if (words > 1 && !l.star)
+      return phrase_of(tokens, field, l.text, !wanted(l));
     MatchGroup g;
     g.label = l.text;
     if (l.star) {
@@ -324,7 +351,7 @@ class Parser {
       p.query = Xapian::Query(Xapian::Query::OP_WILDCARD,
                               Analyzer::exact_prefix(field) + last.term, 200,
                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-      out_->groups.push_back(std::move(g));
+      if (wanted(l)) out_->groups.push_back(std::move(g));
       return p;
     }
     std::vector<Xapian::Query> alternatives;
@@ -351,13 +378,13 @@ class Parser {
     p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
                             alternatives.end());
     p.stopword = all_stop;
-    if (!l.negated) out_->groups.push_back(std::move(g));
+    if (wanted(l)) out_->groups.push_back(std::move(g));
     return p;
   }
 
   Part phrase(const Lexeme& l) {
     const Field field = l.field == "title" ? Field::title : Field::body;
-    return phrase_of(analyzer_.tokenize(l.text), field, l.text, l.negated);
+    return phrase_of(analyzer_.tokenize(l.text), field, l.text, !wanted(l));
   }
 
   Part phrase_of(const std::vector<Token>& tokens, Field field,
@@ -396,6 +423,10 @@ class Parser {
   MatchMode mode_;
   ParsedQuery* out_;
   Xapian::Query top_filter_;
+  std::string group_field_;  // field of an enclosing title:( … )
+  int negated_ = 0;          // enclosing NOT / -( … )
+  int depth_ = 0;
+  static constexpr int kMaxDepth = 100;
 };
 
 }  // namespace

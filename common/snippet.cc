@@ -150,10 +150,13 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
       end = tokens[last].end;
     }
     // Take trailing punctuation up to the next space ("border." not "border").
-    while (end < body.size() && !std::isspace(static_cast<unsigned char>(body[end])) &&
+    size_t length = code_points(body, begin, end);
+    while (end < body.size() && length < max_chars &&
            static_cast<unsigned char>(body[end]) < 0x80 &&
-           std::ispunct(static_cast<unsigned char>(body[end])))
+           std::ispunct(static_cast<unsigned char>(body[end]))) {
       ++end;
+      ++length;
+    }
   }
 
   // Copy [begin, end) collapsing whitespace, and map the marks.

@@ -232,6 +232,8 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
                                   std::to_string(kMaxFileBytes >> 20) + " MiB"});
         continue;
       }
+      size_t repaired = 0;
+      line = repair_utf8(line, &repaired);
       std::string error;
       auto doc = parse_json_article(line, where, &error);
       if (!doc) {
@@ -241,6 +243,10 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       if (blank(doc->body)) {
         cb.on_problem({where, "empty body", true, doc->id});
         continue;
+      }
+      if (repaired > 0) {
+        cb.on_problem({where, "invalid UTF-8 repaired (" + std::to_string(repaired) +
+                                  " sequences replaced by U+FFFD)", false, doc->id});
       }
       const std::string hash = content_hash(line);
       if (cb.hash_unchanged(doc->id, hash)) {

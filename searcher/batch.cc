@@ -1,6 +1,7 @@
 #include "searcher/batch.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
 #include <chrono>
@@ -53,13 +54,16 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
   std::vector<std::unique_ptr<Searcher>> searchers;
   for (unsigned t = 0; t < threads; ++t)
     searchers.push_back(std::make_unique<Searcher>(db));
+  // A query that fails is left out of the figures and counted apart.
+  std::atomic<size_t> errors{0};
   auto run_one = [&](Searcher& s, const std::string& q) {
     SearchRequest req = base;
     req.query = q;
     try {
       return s.search(req).took_ms;
     } catch (const QueryError&) {
-      return 0.0;
+      ++errors;
+      return -1.0;
     }
   };
   // Warm-up: every query once on every searcher's thread.
@@ -72,6 +76,7 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
       });
     for (auto& th : pool) th.join();
   }
+  errors = 0;
   const auto start = std::chrono::steady_clock::now();
   {
     std::vector<std::thread> pool;
@@ -84,7 +89,9 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::vector<double> sorted = latencies;
+  std::vector<double> sorted;
+  for (double l : latencies)
+    if (l >= 0) sorted.push_back(l);
   std::sort(sorted.begin(), sorted.end());
   auto pct = [&](double p) {
     if (sorted.empty()) return 0.0;
@@ -95,6 +102,7 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
                                      : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
                                            static_cast<double>(sorted.size());
   const nlohmann::json j = {{"queries", total},
+                            {"errors", errors.load()},
                             {"threads", threads},
                             {"repeat", opts.repeat},
                             {"snippets", base.snippets},

@@ -1,5 +1,6 @@
 #include "searcher/searcher.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -9,6 +10,8 @@
 
 namespace bilex {
 namespace {
+
+constexpr size_t kCheckAtLeast = 100;
 
 // Applies the request's filters to a query.
 Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
@@ -72,7 +75,9 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   bool changed = false;
   for (const MatchGroup& g : pq.groups) {
     if (!g.phrase.empty() || !g.prefix.empty() || g.exact.size() != 1) continue;
-    const Xapian::doccount df = db_.get_termfreq(g.exact[0]);
+    Xapian::doccount df = db_.get_termfreq(g.exact[0]);
+    for (const auto& [lang, stem] : g.stems)
+      df = std::max(df, db_.get_termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
     if (df > kRare) continue;
     std::string s = db_.get_spelling_suggestion(g.exact[0]);
     if (s.empty()) continue;
@@ -138,22 +143,30 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   // Documents with every word first; then, when they run out, documents
   // with only some of them.
   enquire.set_query(filtered(pq.strict, filter));
+  // Counting at least this many matches makes "about N" exact for small
+  // result sets, and the same whatever -n is.
+  const auto check = static_cast<Xapian::doccount>(
+      std::max<size_t>(req.offset + req.limit + 1, kCheckAtLeast));
   Xapian::MSet mset = enquire.get_mset(
       static_cast<Xapian::doccount>(req.offset),
-      static_cast<Xapian::doccount>(req.limit),
-      static_cast<Xapian::doccount>(req.offset + req.limit + 1));
+      static_cast<Xapian::doccount>(req.limit), check);
   std::vector<std::pair<Xapian::MSetIterator, bool>> order;
   for (auto it = mset.begin(); it != mset.end(); ++it) order.emplace_back(it, false);
   r.total = mset.get_matches_estimated();
   Xapian::MSet rest;
-  if (!pq.relaxed.empty() && mset.size() < req.limit) {
-    // Fewer strict matches than asked for: the strict count is exact here.
-    const size_t strict_total = mset.get_matches_lower_bound();
-    const size_t offset2 = req.offset > strict_total ? req.offset - strict_total : 0;
+  if (!pq.relaxed.empty()) {
+    // The total counts partial matches too, whatever the page holds. When
+    // the page is not full of strict matches, the strict count is exact.
+    const bool fill = mset.size() < req.limit;
+    const size_t strict_total =
+        fill ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+    const size_t offset2 =
+        fill && req.offset > strict_total ? req.offset - strict_total : 0;
     enquire.set_query(filtered(
         Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.strict), filter));
-    rest = enquire.get_mset(static_cast<Xapian::doccount>(offset2),
-                            static_cast<Xapian::doccount>(req.limit - mset.size()));
+    rest = enquire.get_mset(
+        static_cast<Xapian::doccount>(offset2),
+        static_cast<Xapian::doccount>(fill ? req.limit - mset.size() : 0), check);
     for (auto it = rest.begin(); it != rest.end(); ++it) order.emplace_back(it, true);
     r.total = strict_total + rest.get_matches_estimated();
   }

@@ -317,27 +317,27 @@ TEST_CASE("what each construct matches") {
   }
 }
 
-// BUG: a negated phrase or parenthesised group loses its negation: the
+// Regression: a negated phrase or parenthesised group loses its negation: the
 // lexer resets the pending "-" when the chunk before the quote or
 // parenthesis is empty, so -"root causes" REQUIRES the phrase.
-TEST_CASE("-\"phrase\" and -(group) exclude" * doctest::may_fail()) {
+TEST_CASE("-\"phrase\" and -(group) exclude") {
   Fixture f;
   CHECK(f.match("causes -\"root causes\"") == "reversed-en");
   CHECK(f.match("mexico -(border)") == "frontera-es names-en");
   CHECK(f.match("mexico -(border OR frontera)") == "names-en");
 }
 
-// BUG: title:(...) drops the field: the lexer clears the pending field at
+// Regression: title:(...) drops the field: the lexer clears the pending field at
 // "(", so title:(border talks) searches the body.
-TEST_CASE("title:(words) searches the title" * doctest::may_fail()) {
+TEST_CASE("title:(words) searches the title") {
   Fixture f;
   CHECK(f.match("title:(border talks)") == "border-en");
   CHECK(f.match("title:(mexico)") == "");
 }
 
-// BUG: -lang:es is taken as lang:es (a filter ignores its negation); it
+// Regression: -lang:es is taken as lang:es (a filter ignores its negation); it
 // should exclude Spanish documents (or be refused with a QueryError).
-TEST_CASE("-lang:es excludes Spanish documents" * doctest::may_fail()) {
+TEST_CASE("-lang:es excludes Spanish documents") {
   Fixture f;
   bilex::ParsedQuery pq;
   try {
@@ -408,10 +408,9 @@ TEST_CASE("highlight groups: positive words, phrases and prefixes only") {
   CHECK_FALSE(pq.description.empty());
 }
 
-// BUG: words after NOT become highlight groups ("NOT border" marks
+// Regression: words after NOT become highlight groups ("NOT border" marks
 // "border" in snippets), unlike -border.
-TEST_CASE("highlight groups: NOT words are not highlighted" *
-          doctest::may_fail()) {
+TEST_CASE("highlight groups: NOT words are not highlighted") {
   Fixture f;
   CHECK(group_words(f.parse("mexico NOT border")) == "mexico");
   CHECK(group_words(f.parse("mexico NOT (border OR fence)")) == "mexico");

@@ -287,6 +287,52 @@ bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
   return read_jsonl(std::make_unique<FileSource>(f, true), source, cb);
 }
 
+// Adds the article files under `dir` to `files`, skipping hidden entries.
+// A directory that cannot be read, or an article name that is not a regular
+// file (a broken link, a FIFO), is reported; returns false when a
+// directory could not be read (what it holds is unknown, so nothing under
+// the root may be considered vanished).
+bool collect_files(const fs::path& root, const fs::path& dir,
+                   const ReaderCallbacks& cb, std::vector<fs::path>* files) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    cb.on_problem({dir.string(), "cannot read directory: " + ec.message()});
+    return false;
+  }
+  bool complete = true;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      cb.on_problem({dir.string(), "cannot read directory: " + ec.message()});
+      return false;
+    }
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    std::error_code sec;
+    // Linked directories are not followed (a link to an ancestor would
+    // loop); linked files are read.
+    if (fs::is_directory(it->symlink_status(sec))) {
+      complete = collect_files(root, p, cb, files) && complete;
+      continue;
+    }
+    const fs::file_status st = it->status(sec);
+    if (fs::is_directory(st)) continue;
+    if (kind_of(p) == Kind::none) continue;
+    if (fs::is_regular_file(st)) {
+      files->push_back(p);
+      continue;
+    }
+    const std::string id = p.lexically_relative(root).generic_string();
+    const bool dangling = it->is_symlink(sec) && !fs::exists(st);
+    cb.on_problem({p.string(),
+                   dangling ? "cannot read: broken symbolic link"
+                            : "cannot read: not a regular file",
+                   true, kind_of(p) == Kind::text ? id : std::string()});
+  }
+  return complete;
+}
+
 }  // namespace
 
 bool read_input(const std::string& path, const ReaderCallbacks& cb) {
@@ -318,37 +364,18 @@ bool read_input(const std::string& path, const ReaderCallbacks& cb) {
   }
   // Collect and sort, so that runs are reproducible.
   std::vector<fs::path> files;
-  bool complete = true;
-  fs::recursive_directory_iterator it(
-      root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    cb.on_problem({path, ec.message()});
-    return false;
-  }
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      cb.on_problem({path, ec.message()});
-      complete = false;
-      break;
-    }
-    const std::string name = it->path().filename().string();
-    if (!name.empty() && name[0] == '.') {  // hidden files and directories
-      if (it->is_directory(ec)) it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file(ec) && kind_of(it->path()) != Kind::none)
-      files.push_back(it->path());
-  }
+  const bool complete = collect_files(root, root, cb, &files);
   std::sort(files.begin(), files.end());
+  bool all_read = complete;
   for (const fs::path& f : files) {
     const Kind k = kind_of(f);
     if (k == Kind::text) {
       read_text_file(f, f.lexically_relative(root).generic_string(), cb);
     } else {
-      complete = read_jsonl_file(f, k, cb) && complete;
+      all_read = read_jsonl_file(f, k, cb) && all_read;
     }
   }
-  return complete;
+  return all_read;
 }
 
 }  // namespace bilex

@@ -322,6 +322,42 @@ check "a JSONL record with invalid UTF-8 is repaired, not dropped" ids_are u1
 run "$INDEX" --db "$T/db-stdin" --json - <"$T/bad/news.jsonl"
 check "JSON Lines on stdin (-)" eval 'rc_is 1 && jq_out ".added == 2"'
 
+echo "# unreadable, oversized and odd entries; what was indexed stays"
+mkdir -p "$T/odd/locked"
+printf 'Keep me\n\nThe keepquokka article was indexed first.\n' >"$T/odd/keep.txt"
+printf 'Inner\n\nThe innerquokka article sits in a directory.\n' >"$T/odd/locked/inner.txt"
+run "$INDEX" --db "$T/db-odd" --json "$T/odd"
+check "odd: first run indexes 2" eval 'rc_is 0 && jq_out ".added == 2"'
+rm "$T/odd/keep.txt"
+ln -s "$T/nowhere.txt" "$T/odd/keep.txt"
+truncate -s 65M "$T/odd/big.txt"
+mkfifo "$T/odd/fifo.txt"
+printf 'Good\n\nThe goodquokka article is fine.\n' >"$T/odd/good.txt"
+if [ "$(id -u)" -ne 0 ]; then
+  printf 'Secret\n\nNot readable.\n' >"$T/odd/secret.txt"
+  chmod 000 "$T/odd/secret.txt" "$T/odd/locked"
+fi
+run timeout 60 "$INDEX" --db "$T/db-odd" --json "$T/odd"
+check "odd: exit 1" rc_is 1
+check "odd: the good file added, nothing removed" jq_out '.added == 1 and .removed == 0 and .docs == 3'
+check "odd: oversized file skipped, saying so" jq_out \
+  'any(.problems[]; (.source | endswith("big.txt")) and (.reason | test("larger than 64 MiB")))'
+check "odd: broken link skipped, saying so" jq_out \
+  'any(.problems[]; (.source | endswith("keep.txt")) and (.reason | test("broken symbolic link")))'
+check "odd: FIFO skipped, not read" jq_out \
+  'any(.problems[]; (.source | endswith("fifo.txt")) and (.reason | test("not a regular file")))'
+check "odd: one line per problem on stderr" eval 'err_has "big.txt: larger than" && err_has "fifo.txt: cannot read"'
+run "$SEARCH" --db "$T/db-odd" --format json keepquokka OR innerquokka OR goodquokka
+check "odd: the earlier documents are kept, the good one added" ids_are keep.txt locked/inner.txt good.txt
+if [ "$(id -u)" -ne 0 ]; then
+  run "$INDEX" --db "$T/db-odd" --json "$T/odd"
+  check "odd: unreadable file and directory named" jq_out \
+    'any(.problems[]; .source | endswith("secret.txt")) and any(.problems[]; .source | endswith("locked"))'
+  chmod 755 "$T/odd/locked"
+else
+  echo "skip    - unreadable file and directory (root reads everything)"
+fi
+
 echo "# more input kinds"
 mkdir -p "$T/kinds"
 printf -- '---\ntitle: Markdown article\ndate: 2024-03-01\nlang: es\n---\n# Heading\n\nUn artículo mdquokka sobre la frontera.\n' >"$T/kinds/a.md"

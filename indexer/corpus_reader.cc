@@ -37,6 +37,8 @@ class ByteSource {
   virtual ~ByteSource() = default;
   // Returns the number of bytes read, 0 at the end; throws on error.
   virtual size_t read(char* buf, size_t n) = 0;
+  // Bytes of the underlying file read so far (compressed, if it is).
+  virtual uint64_t consumed() const = 0;
 };
 
 class FileSource : public ByteSource {
@@ -48,12 +50,15 @@ class FileSource : public ByteSource {
   size_t read(char* buf, size_t n) override {
     const size_t got = std::fread(buf, 1, n, f_);
     if (got == 0 && std::ferror(f_)) throw std::runtime_error(std::strerror(errno));
+    consumed_ += got;
     return got;
   }
+  uint64_t consumed() const override { return consumed_; }
 
  private:
   FILE* f_;
   bool owned_;
+  uint64_t consumed_ = 0;
 };
 
 class GzipSource : public ByteSource {
@@ -67,6 +72,10 @@ class GzipSource : public ByteSource {
       throw std::runtime_error(std::string("gzip: ") + gzerror(f_, &err));
     }
     return static_cast<size_t>(got);
+  }
+  uint64_t consumed() const override {
+    const auto at = gzoffset(f_);
+    return at > 0 ? static_cast<uint64_t>(at) : 0;
   }
 
  private:
@@ -86,6 +95,7 @@ class ZstdSource : public ByteSource {
     while (out.pos == 0) {
       if (in_.pos == in_.size) {
         const size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), f_);
+        consumed_ += got;
         if (got == 0) {
           if (std::ferror(f_)) throw std::runtime_error(std::strerror(errno));
           if (!frame_done_) throw std::runtime_error("zstd: truncated input");
@@ -100,10 +110,12 @@ class ZstdSource : public ByteSource {
     }
     return out.pos;
   }
+  uint64_t consumed() const override { return consumed_; }
 
  private:
   FILE* f_;
   ZSTD_DCtx* ctx_;
+  uint64_t consumed_ = 0;
   std::vector<char> in_buf_;
   ZSTD_inBuffer in_{nullptr, 0, 0};
   bool frame_done_ = true;
@@ -137,6 +149,7 @@ class LineReader {
     if (!line->empty() && line->back() == '\r') line->pop_back();
     return true;
   }
+  uint64_t consumed() const { return src_->consumed(); }
 
  private:
   std::unique_ptr<ByteSource> src_;
@@ -222,9 +235,20 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
   LineReader lines(std::move(src));
   std::string line;
   size_t number = 0;
+  uint64_t reported = 0;
+  auto report = [&] {
+    const uint64_t now = lines.consumed();
+    if (cb.on_consumed && now > reported) cb.on_consumed(now - reported);
+    reported = now;
+  };
+  struct ReportAtExit {
+    decltype(report)& r;
+    ~ReportAtExit() { r(); }
+  } at_exit{report};
   try {
     while (lines.next(&line)) {
       ++number;
+      if ((number & 63) == 0) report();
       if (blank(line)) continue;
       const std::string where = source + ":" + std::to_string(number);
       if (line.size() > kMaxFileBytes) {
@@ -350,6 +374,7 @@ bool read_input(const std::string& path, const ReaderCallbacks& cb) {
     const Kind k = kind_of(root);
     if (k == Kind::text) {
       read_text_file(root, root.filename().string(), cb);
+      if (cb.on_consumed) cb.on_consumed(fs::file_size(root, ec));
       return true;
     }
     if (k == Kind::none) {
@@ -371,11 +396,39 @@ bool read_input(const std::string& path, const ReaderCallbacks& cb) {
     const Kind k = kind_of(f);
     if (k == Kind::text) {
       read_text_file(f, f.lexically_relative(root).generic_string(), cb);
+      if (cb.on_consumed) {
+        std::error_code ec;
+        const uint64_t size = fs::file_size(f, ec);
+        if (!ec) cb.on_consumed(size);
+      }
     } else {
       all_read = read_jsonl_file(f, k, cb) && all_read;
     }
   }
   return all_read;
+}
+
+uint64_t input_bytes(const std::vector<std::string>& paths) {
+  uint64_t total = 0;
+  for (const std::string& path : paths) {
+    if (path == "-") continue;
+    std::error_code ec;
+    const fs::path root(path);
+    if (fs::is_regular_file(root, ec)) {
+      total += fs::file_size(root, ec);
+      continue;
+    }
+    if (!fs::is_directory(root, ec)) continue;
+    std::vector<fs::path> files;
+    ReaderCallbacks quiet;
+    quiet.on_problem = [](Problem&&) {};
+    collect_files(root, root, quiet, &files);
+    for (const fs::path& f : files) {
+      const uint64_t size = fs::file_size(f, ec);
+      if (!ec) total += size;
+    }
+  }
+  return total;
 }
 
 }  // namespace bilex

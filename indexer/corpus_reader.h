@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/document.h"
 
@@ -41,6 +42,9 @@ struct ReaderCallbacks {
   std::function<void(const std::string& id)> on_unchanged;
   std::function<void(Article&&)> on_article;
   std::function<void(Problem&&)> on_problem;
+  // Optional: told how many more bytes of the inputs, as stored on disk
+  // (compressed for .zst and .gz), have been read; for progress.
+  std::function<void(uint64_t bytes)> on_consumed;
 };
 
 // Files larger than this are skipped.
@@ -52,5 +56,9 @@ inline constexpr uint64_t kMaxFileBytes = 64ull << 20;
 // Returns false when `path` itself cannot be read (then nothing under it
 // may be considered vanished).
 bool read_input(const std::string& path, const ReaderCallbacks& cb);
+
+// Bytes on disk of the article inputs under `paths` (stdin counts 0): what
+// on_consumed adds up to once they are read.
+uint64_t input_bytes(const std::vector<std::string>& paths);
 
 }  // namespace bilex

@@ -318,6 +318,7 @@ class Writer {
       ++summary_.unchanged;
     };
     cb.on_article = [&](Article&& a) { add(std::move(a)); };
+    cb.on_consumed = [&](uint64_t n) { summary_.input_read += n; };
     cb.on_problem = [&](Problem&& p) {
       if (p.skipped) {
         ++summary_.skipped;

@@ -1,6 +1,7 @@
 // bilex-index: command line -> run_index() -> summary and exit status.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -14,15 +15,28 @@
 
 namespace {
 
-void print_progress(const bilex::IndexSummary& s, double seconds) {
+// One status line, rewritten in place: documents, MB analyzed, rate, and,
+// when the inputs' size is known, the share read and the time left.
+void print_progress(const bilex::IndexSummary& s, double seconds, uint64_t total) {
   const size_t done = s.added + s.updated;
-  std::fprintf(stderr, "\rbilex-index: %zu indexed, %zu unchanged, %.1f MB, %.0f docs/s   ",
+  std::string eta;
+  if (total > 0 && s.input_read > 0 && seconds > 1) {
+    const double share = std::min(1.0, static_cast<double>(s.input_read) /
+                                           static_cast<double>(total));
+    const double left = seconds / share - seconds;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, ", %.0f%%, ETA %d:%02d", 100 * share,
+                  static_cast<int>(left) / 60, static_cast<int>(left) % 60);
+    eta = buf;
+  }
+  std::fprintf(stderr, "\rbilex-index: %zu indexed, %zu unchanged, %.1f MB, %.0f docs/s%s\033[K",
                done, s.unchanged, static_cast<double>(s.bytes) / 1e6,
-               seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+               seconds > 0 ? static_cast<double>(done) / seconds : 0.0, eta.c_str());
 }
 
 int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
   const bool progress = !quiet && ::isatty(STDERR_FILENO);
+  const uint64_t total = progress ? bilex::input_bytes(opts.paths) : 0;
   const auto start = std::chrono::steady_clock::now();
   auto last = start;
   bool printed = false;
@@ -32,7 +46,7 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
         if (!progress || t - last < std::chrono::milliseconds(300)) return;
         last = t;
         printed = true;
-        print_progress(now, std::chrono::duration<double>(t - start).count());
+        print_progress(now, std::chrono::duration<double>(t - start).count(), total);
       });
   if (printed) std::fputs("\r\033[K", stderr);
   for (const bilex::Problem& p : s.problems) {

@@ -67,6 +67,10 @@ class Analyzer {
   // Splits UTF-8 text (ill-formed bytes tolerated) into tokens, in order.
   [[nodiscard]] std::vector<Token> tokenize(std::string_view text) const;
 
+  // Splits with ICU alone when off (default on: ASCII text is split by an
+  // equivalent fast path). For verification.
+  void set_ascii_fast_path(bool on);
+
   // The exact term of one written word: "Migración" -> "migracion".
   [[nodiscard]] std::string fold(std::string_view word) const;
 
@@ -116,6 +120,7 @@ class Analyzer {
   mutable Xapian::Stem stem_en_;
   mutable Xapian::Stem stem_es_;
   mutable std::unordered_map<std::string, std::string> stem_cache_[2];
+  bool ascii_fast_path_ = true;
 };
 
 }  // namespace bilex

@@ -117,6 +117,44 @@ TEST_CASE("tokens of tricky text, English and Spanish") {
   }
 }
 
+// The tokenizer splits ASCII pieces itself and hands the rest to ICU; the
+// tokens must be exactly ICU's (bilex-lab tokcheck checks the bench news
+// and a million random strings the same way).
+TEST_CASE("ASCII fast path: the same tokens as ICU alone") {
+  const std::string texts[] = {
+      "U.S. officials said, \"242,000\" or 1.5; 3;4 v1.2 a.b.c a..b don't 'quoted'",
+      "seti@home @user ana@example.com http://x.org/a_b?c=d&e=f#frag",
+      "snake_case __init__ _ __ ___ a_ _a 9_9 _9_",
+      "23:10:56 2024-01-19 nota:El x'y 1'000 a'1 1'a 1.a a.1 1,a",
+      "migración y EE.UU. \u201Cquoted\u201D don\u2019t caf\u00E9,bar",
+      "infor\u00ADmation zero\u200Bwidth \u05D0\u05D1 \u4E2D\u6587 ok\U0001F600ok",
+      "tab\there\nnew line\r\nwindows \xFF bad byte \xC3 end",
+      "a\u0301b  \u0301lead x\u00A0nbsp",
+  };
+  bilex::Analyzer fast, icu;
+  icu.set_ascii_fast_path(false);
+  for (const std::string& text : texts) {
+    CAPTURE(text);
+    const auto a = fast.tokenize(text), b = icu.tokenize(text);
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CAPTURE(i);
+      CHECK(a[i].term == b[i].term);
+      CHECK(a[i].accented == b[i].accented);
+      CHECK(a[i].begin == b[i].begin);
+      CHECK(a[i].end == b[i].end);
+      CHECK(a[i].pos == b[i].pos);
+      CHECK(a[i].alternative == b[i].alternative);
+    }
+  }
+}
+
+TEST_CASE("rules of underscores are no words") {
+  bilex::Analyzer a;
+  CHECK(terms(a, "end ____ next __ x") == "end next x");
+  CHECK(terms(a, "snake_case") == "snake_case");
+}
+
 // Regression: "@user" yields the term "@user" plus the alternative "user"; like
 // "#hashtags" -> "hashtags", a mention should be the plain word.
 TEST_CASE("mentions lose their @ like hashtags lose their #") {

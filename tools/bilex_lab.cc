@@ -3,6 +3,10 @@
 //                              records' "lang" field, whole articles and
 //                              titles alone
 //   bilex-lab speed FILE...    analyzer throughput on one core (MB/s)
+//   bilex-lab tokcheck FILE... the tokenizer's ASCII fast path against ICU
+//                              alone, on every article and on a million
+//                              random strings of word characters and
+//                              punctuation; lists any difference
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -95,17 +99,80 @@ int speed(const std::vector<bilex::Document>& docs) {
   return 0;
 }
 
+bool same_tokens(const std::vector<bilex::Token>& a, const std::vector<bilex::Token>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].term != b[i].term ||
+        a[i].accented != b[i].accented || a[i].pos != b[i].pos ||
+        a[i].alternative != b[i].alternative || a[i].keep != b[i].keep)
+      return false;
+  }
+  return true;
+}
+
+std::string show(const std::vector<bilex::Token>& v) {
+  std::string s;
+  for (const auto& t : v)
+    s += "[" + t.term + " " + std::to_string(t.begin) + "-" + std::to_string(t.end) + " p" +
+         std::to_string(t.pos) + (t.alternative ? " alt" : "") + "]";
+  return s;
+}
+
+int tokcheck(const std::vector<bilex::Document>& docs) {
+  bilex::Analyzer fast, icu;
+  icu.set_ascii_fast_path(false);
+  size_t differ = 0, checked = 0;
+  auto check = [&](const std::string& text, const std::string& where) {
+    ++checked;
+    const auto a = fast.tokenize(text), b = icu.tokenize(text);
+    if (same_tokens(a, b)) return;
+    if (++differ > 30) return;
+    size_t k = 0;
+    while (k < a.size() && k < b.size() && same_tokens({a[k]}, {b[k]})) ++k;
+    const size_t from = k > 2 ? k - 2 : 0;
+    const size_t at = k < b.size() ? b[k].begin : (k < a.size() ? a[k].begin : 0);
+    const size_t ctx = at > 30 ? at - 30 : 0;
+    std::printf("differ: %s at token %zu: \"%s\"\n  fast %s\n  icu  %s\n", where.c_str(), k,
+                text.substr(ctx, 80).c_str(),
+                show(std::vector<bilex::Token>(a.begin() + std::min(from, a.size()), a.begin() + std::min(k + 3, a.size()))).c_str(),
+                show(std::vector<bilex::Token>(b.begin() + std::min(from, b.size()), b.begin() + std::min(k + 3, b.size()))).c_str());
+  };
+  for (const auto& d : docs) {
+    check(d.title, d.id + " title");
+    check(d.body, d.id);
+  }
+  const std::vector<std::string> alphabet = {
+      "a", "Z", "9", "_", ".", ",", ";", ":", "'", "@", "#", "-", "/", " ", "\n",
+      "\t", "+", "$", "%", "&", "(", ")", "\"", "!", "?", "0", "x", "Y", "\xC3\xA9",
+      "\xC3\xB1", "\xE2\x80\x99", "\xE2\x80\x9C", "\xC2\xAD", "\xE2\x80\x8B",
+      "\xCC\x81", "\xE4\xB8\xAD", "\xD7\x90", "\xF0\x9F\x98\x80", "\xC2\xA0", "\xFF"};
+  uint64_t state = 20261123;
+  for (int n = 0; n < 1000000; ++n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const size_t len = 1 + (state >> 33) % 10;
+    std::string t;
+    for (size_t k = 0; k < len; ++k) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      t += alphabet[(state >> 33) % alphabet.size()];
+    }
+    check(t, "random");
+  }
+  std::printf("tokcheck: %zu texts, %zu differ\n", checked, differ);
+  return differ == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: bilex-lab langid|speed FILE...\n";
+    std::cerr << "usage: bilex-lab langid|speed|tokcheck FILE...\n";
     return 2;
   }
   const std::string cmd = argv[1];
   const auto docs = load(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "langid") return langid(docs);
   if (cmd == "speed") return speed(docs);
+  if (cmd == "tokcheck") return tokcheck(docs);
   std::cerr << "bilex-lab: unknown command " << cmd << '\n';
   return 2;
 }

@@ -454,7 +454,7 @@ WordTerms Analyzer::query_terms(const Token& token, Field field,
 
 std::string Analyzer::signature() {
   return "icu-word-breaks;nfkc-casefold;strip-marks-keep-n-tilde;"
-         "snowball:english,spanish;stopwords:1;numbers:1;acronyms:1";
+         "snowball:english,spanish;stopwords:1;numbers:1;acronyms:1;underscores:1";
 }
 
 }  // namespace bilex

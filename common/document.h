@@ -43,8 +43,9 @@ struct Document {
 // 64-bit FNV-1a of `s` as 16 hex digits: stable across runs and builds.
 [[nodiscard]] std::string content_hash(std::string_view s);
 
-// The stored form of a document in the index (Xapian document data).
+// The stored form of a document in the index (Xapian document data), and
+// back (with or without the body); anything else reads as an empty document.
 [[nodiscard]] std::string to_stored(const Document& doc);
-[[nodiscard]] Document from_stored(std::string_view data);
+[[nodiscard]] Document from_stored(std::string_view data, bool with_body = true);
 
 }  // namespace bilex

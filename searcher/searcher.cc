@@ -173,7 +173,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
 
   size_t rank = req.offset;
   for (const auto& [it, partial] : order) {
-    const Document d = from_stored(it.get_document().get_data());
+    const Document d = from_stored(it.get_document().get_data(), req.snippets);
     Hit h;
     h.rank = ++rank;
     h.id = d.id;

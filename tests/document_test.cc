@@ -327,6 +327,21 @@ TEST_CASE("to_stored / from_stored round trip") {
   CHECK(back.lang == d.lang);
   CHECK(back.body == d.body);
 
+  const auto no_body = bilex::from_stored(bilex::to_stored(d), /*with_body=*/false);
+  CHECK(no_body.id == d.id);
+  CHECK(no_body.title == d.title);
+  CHECK(no_body.body.empty());
+
+  bilex::Document odd;  // lengths, colons and digits inside the fields
+  odd.id = "12:34";
+  odd.title = "3:abc";
+  odd.body = "b1";
+  const auto o = bilex::from_stored(bilex::to_stored(odd));
+  CHECK(o.id == odd.id);
+  CHECK(o.title == odd.title);
+  CHECK(o.date.empty());
+  CHECK(o.body == odd.body);
+
   bilex::Document empty;
   const auto e = bilex::from_stored(bilex::to_stored(empty));
   CHECK(e.id.empty());
@@ -334,7 +349,8 @@ TEST_CASE("to_stored / from_stored round trip") {
 }
 
 TEST_CASE("from_stored of garbage is an empty document, never a throw") {
-  for (const std::string data : {"", "{", "[1]", "\xff\xfe", "null"}) {
+  for (const std::string data : {"", "{", "[1]", "\xff\xfe", "null", "b1", "b15:abc",
+                                 "b1x:", "b13:abc", "b13:abc0:", "b199999999999:x"}) {
     CAPTURE(data);
     bilex::Document d;
     REQUIRE_NOTHROW(d = bilex::from_stored(data));

@@ -2,6 +2,7 @@
 // DESIGN.md (0 answered, 2 usage or query error, 3 no usable index).
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -108,6 +109,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 100000))->capture_default_str();
   app.add_flag("--no-snippets", c.no_snippets, "Leave snippets empty");
   app.add_flag("--explain", c.explain, "Show the parsed query and each hit's score");
+  app.add_option_function<std::string>(
+         "--bm25",
+         [&](const std::string& v) {
+           double k1 = 0, b = 0;
+           char tail = 0;
+           if (std::sscanf(v.c_str(), "%lf,%lf%c", &k1, &b, &tail) != 2 || k1 < 0 ||
+               k1 > 100 || b < 0 || b > 1)
+             throw CLI::ValidationError("--bm25", "expected K1,B with K1 in 0..100 and B in 0..1, got '" + v + "'");
+           c.req.bm25_k1 = k1;
+           c.req.bm25_b = b;
+         },
+         "Ranking: BM25 K1,B (default: " + std::to_string(c.req.bm25_k1).substr(0, 4) +
+             "," + std::to_string(c.req.bm25_b).substr(0, 4) + ")");
   app.add_option("--queries", c.queries, "Batch mode: one query per line (- for stdin), JSON Lines out");
   app.add_flag("--bench", c.bench, "With --queries: print latency percentiles and QPS");
   app.add_option("--repeat", c.bench_opts.repeat, "--bench: passes over the queries")

@@ -133,7 +133,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   }
 
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  // k2 = 0 and k3 = 1 (query term frequencies count linearly); Xapian's
+  // default floor on the normalized document length.
+  enquire.set_weighting_scheme(Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
   if (req.sort == SortOrder::date) {
     enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   } else {

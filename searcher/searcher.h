@@ -26,6 +26,13 @@ struct SearchRequest {
   MatchMode match = MatchMode::ranked;
   bool snippets = true;
   size_t snippet_chars = 200;
+  // BM25 parameters: term frequency saturation and document length
+  // normalization (defaults chosen on the IR test collections: docs/ranking.md).
+  double bm25_k1 = kDefaultK1;
+  double bm25_b = kDefaultB;
+
+  static constexpr double kDefaultK1 = 1.0;
+  static constexpr double kDefaultB = 0.5;
 };
 
 struct Hit {

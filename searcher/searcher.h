@@ -31,8 +31,8 @@ struct SearchRequest {
   double bm25_k1 = kDefaultK1;
   double bm25_b = kDefaultB;
 
-  static constexpr double kDefaultK1 = 1.0;
-  static constexpr double kDefaultB = 0.5;
+  static constexpr double kDefaultK1 = 1.2;
+  static constexpr double kDefaultB = 0.75;
 };
 
 struct Hit {

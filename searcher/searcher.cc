@@ -166,6 +166,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         fill && req.offset > strict_total ? req.offset - strict_total : 0;
     enquire.set_query(filtered(
         Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.strict), filter));
+    // Only counting: no document needs a weight.
+    if (!fill) enquire.set_weighting_scheme(Xapian::BoolWeight());
     rest = enquire.get_mset(
         static_cast<Xapian::doccount>(offset2),
         static_cast<Xapian::doccount>(fill ? req.limit - mset.size() : 0), check);

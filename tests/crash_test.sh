@@ -10,7 +10,9 @@
 #     current version.
 #
 # usage: crash_test.sh BILEX_INDEX BILEX_SEARCH CORPUS_DIR [KILLS]
-#   KILLS (default 5, or $BILEX_CRASH_KILLS): number of killed runs.
+#   KILLS (default 5, or $BILEX_CRASH_KILLS): number of runs killed while
+#   running (a run that finished before its kill moment does not count; at
+#   most 3 x KILLS runs are started).
 #   $BILEX_CRASH_ARTICLES (default 3000): size of the article set.
 # Prints one line per kill and a summary; exits non-zero on any failure.
 set -u
@@ -149,7 +151,8 @@ echo "# $N articles, a full build takes $full_ms ms; $KILLS kills"
 check_converged "first build"
 
 mid_run=0
-for ((k = 1; k <= KILLS; k++)); do
+update_ms=$((full_ms / 3 + 50))
+for ((k = 1; mid_run < KILLS && k <= 3 * KILLS; k++)); do
   args=()
   any_committed=1
   case $((k % 4)) in
@@ -159,9 +162,9 @@ for ((k = 1; k <= KILLS; k++)); do
     *) mode="update" ;;
   esac
   mutate $((k + 1))
-  # Incremental runs are short: aim the kill inside them as well.
+  # Incremental runs are short: aim the kill inside the last one's time.
   window=$full_ms
-  [ "$mode" = update ] && window=$((full_ms / 3 + 50))
+  [ "$mode" = update ] && window=$((update_ms > full_ms / 3 ? update_ms : full_ms / 3 + 50))
   delay=$(((RANDOM * 32768 + RANDOM) % window))
   "$INDEX" --db "$DB" -q "${args[@]}" "$A" >/dev/null 2>&1 &
   VICTIM=$!
@@ -178,12 +181,15 @@ for ((k = 1; k <= KILLS; k++)); do
   fi
   before=$failures
   check_committed "kill $k ($mode, $when)" "$any_committed"
+  t0=$(ms)
   "$INDEX" --db "$DB" --json "$A" >"$T/summary" 2>"$T/err"
   rc=$?
+  [ "$mode" = update ] && update_ms=$(($(ms) - t0 + 50))
   ((rc == 0)) || fail "kill $k: the re-run exits $rc: $(head -c 200 "$T/err")"
   check_converged "kill $k: re-run"
   ((failures == before)) && echo "ok      - kill $k ($mode, $when): committed state intact, re-run converged"
 done
 
-echo "crash_test: $KILLS kills ($mid_run mid-run), $failures failures"
+echo "crash_test: $((k - 1)) runs killed, $mid_run of them mid-run, $failures failures"
+((mid_run >= KILLS)) || fail "only $mid_run of $((k - 1)) kills landed mid-run"
 ((failures == 0))

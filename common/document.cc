@@ -264,6 +264,11 @@ bool get_field(std::string_view* in, std::string* f) {
 }
 }  // namespace
 
+std::string bounded_term(std::string_view prefix, std::string_view value) {
+  if (value.size() <= 200) return std::string(prefix) + std::string(value);
+  return std::string(prefix) + "#" + content_hash(value);
+}
+
 std::string to_stored(const Document& doc) {
   std::string out;
   out.reserve(doc.body.size() + doc.title.size() + doc.id.size() + 40);

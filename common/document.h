@@ -43,6 +43,10 @@ struct Document {
 // 64-bit FNV-1a of `s` as 16 hex digits: stable across runs and builds.
 [[nodiscard]] std::string content_hash(std::string_view s);
 
+// prefix + value as a Xapian term; values too long for a term (Xapian takes
+// at most 245 bytes) become prefix + "#" + their hash.
+[[nodiscard]] std::string bounded_term(std::string_view prefix, std::string_view value);
+
 // The stored form of a document in the index (Xapian document data), and
 // back (with or without the body); anything else reads as an empty document.
 [[nodiscard]] std::string to_stored(const Document& doc);

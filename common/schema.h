@@ -26,7 +26,7 @@ inline constexpr std::string_view kStemEn = "ZE";
 inline constexpr std::string_view kStemEs = "ZS";
 
 // Boolean filter terms.
-inline constexpr std::string_view kId = "Q";      // Q + document id
+inline constexpr std::string_view kId = "Q";      // Q + document id (see bounded_term)
 inline constexpr std::string_view kLang = "L";    // L + en|es|und
 inline constexpr std::string_view kSource = "R";  // R + indexed root or file
 

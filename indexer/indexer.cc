@@ -43,12 +43,6 @@ constexpr size_t kShardCommitEvery = 1000;
 // rewrite the long word lists of common letter trigrams.
 constexpr size_t kSpellingBatch = 500000;
 
-// Xapian refuses terms over 245 bytes: long values are replaced by a hash.
-std::string bounded_term(std::string_view prefix, std::string_view value) {
-  if (value.size() <= 200) return std::string(prefix) + std::string(value);
-  return std::string(prefix) + "#" + content_hash(value);
-}
-
 // An exclusive lock on the index directory held for the whole run, with the
 // holder's pid written in, so that a second writer can name it.
 class WriterLock {

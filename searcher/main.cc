@@ -40,6 +40,7 @@ int run(Cli& c) {
   if (c.match == "all") r.match = bilex::MatchMode::all;
   if (c.match == "any") r.match = bilex::MatchMode::any;
   r.snippets = !c.no_snippets;
+  r.explain = c.explain;
   if (!c.queries.empty()) {
     std::ifstream file;
     if (c.queries != "-") {
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
   app.add_option("--snippet-chars", c.req.snippet_chars, "Snippet length in characters")
       ->check(CLI::Range(10, 100000))->capture_default_str();
   app.add_flag("--no-snippets", c.no_snippets, "Leave snippets empty");
-  app.add_flag("--explain", c.explain, "Show the parsed query and each hit's score");
+  app.add_flag("--explain", c.explain, "Show the parsed query, each hit's score and what each query word adds to it");
   app.add_option_function<std::string>(
          "--bm25",
          [&](const std::string& v) {

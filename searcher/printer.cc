@@ -76,7 +76,13 @@ std::string result_json(const SearchResult& r, bool explain) {
                         {"lang", std::string(lang_code(h.lang))},
                         {"score", round4(h.score)},
                         {"snippet", snippet_html(h.snippet)}};
-    if (explain) j["partial"] = h.partial;
+    if (explain) {
+      j["partial"] = h.partial;
+      nlohmann::json parts = nlohmann::json::array();
+      for (const auto& [label, score] : h.contributions)
+        parts.push_back({{"query", label}, {"score", round4(score)}});
+      j["explain"] = std::move(parts);
+    }
     hits.push_back(std::move(j));
   }
   nlohmann::json j = {{"query", r.query},
@@ -128,6 +134,17 @@ void print_result(std::ostream& out, const SearchResult& r,
       out << score;
     }
     out << off << '\n';
+    if (opts.explain && !h.contributions.empty()) {
+      out << "   " << dim_on << "=";
+      const char* sep = " ";
+      for (const auto& [label, score] : h.contributions) {
+        char part[48];
+        std::snprintf(part, sizeof part, " %.4f", score);
+        out << sep << label << part;
+        sep = " + ";
+      }
+      out << off << '\n';
+    }
     if (!h.snippet.text.empty())
       out << "   " << wrap_marks(h.snippet, on, off) << '\n';
     out << '\n';

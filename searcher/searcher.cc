@@ -102,6 +102,38 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   return fixed;
 }
 
+// The score a word or phrase of the query gives the hit: its terms (exact
+// form and stems, as the query has them) matched against this document
+// alone, with the same weighting. The parts add up to the hit's score.
+void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq, Hit* hit) {
+  const Xapian::Query only(bounded_term(schema::kId, hit->id));
+  Xapian::Enquire enquire(db_);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
+  for (const MatchGroup& g : pq.groups) {
+    Xapian::Query q;
+    if (!g.phrase.empty()) {
+      q = Xapian::Query(Xapian::Query::OP_PHRASE, g.phrase.begin(), g.phrase.end(),
+                        static_cast<Xapian::termcount>(g.phrase.size()));
+    } else if (!g.prefix.empty()) {
+      q = Xapian::Query(Xapian::Query::OP_WILDCARD, g.prefix, 200,
+                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    } else {
+      std::vector<Xapian::Query> parts(g.exact.begin(), g.exact.end());
+      for (Lang lang : {Lang::en, Lang::es}) {
+        std::vector<std::string> stems;
+        for (const auto& [l, stem] : g.stems)
+          if (l == lang) stems.push_back(Analyzer::stem_prefix(Field::body, lang) + stem);
+        if (!stems.empty())
+          parts.emplace_back(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
+      }
+      q = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    }
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, only));
+    const Xapian::MSet m = enquire.get_mset(0, 1);
+    hit->contributions.emplace_back(g.label, m.empty() ? 0.0 : m.begin().get_weight());
+  }
+}
+
 SearchResult Searcher::search_once(const SearchRequest& req) {
   const auto start = std::chrono::steady_clock::now();
   SearchResult r;
@@ -190,6 +222,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
       h.snippet = make_snippet(analyzer_, d.body, d.lang, pq.groups,
                                req.snippet_chars);
     }
+    if (req.explain) explain(req, pq, &h);
     r.hits.push_back(std::move(h));
   }
   r.took_ms = std::chrono::duration<double, std::milli>(

@@ -26,6 +26,7 @@ struct SearchRequest {
   MatchMode match = MatchMode::ranked;
   bool snippets = true;
   size_t snippet_chars = 200;
+  bool explain = false;  // fill Hit::contributions
   // BM25 parameters: term frequency saturation and document length
   // normalization (defaults chosen on the IR test collections: docs/ranking.md).
   double bm25_k1 = kDefaultK1;
@@ -42,6 +43,9 @@ struct Hit {
   double score = 0;
   bool partial = false;  // matched only some of the query's words
   Snippet snippet;
+  // With SearchRequest::explain: what each query word or phrase adds to the
+  // score (BM25 of its terms in this document), in query order.
+  std::vector<std::pair<std::string, double>> contributions;
 };
 
 struct SearchResult {
@@ -69,6 +73,7 @@ class Searcher {
   SearchResult search_once(const SearchRequest& req);
   std::optional<std::string> suggest(const std::string& query,
                                      const ParsedQuery& pq);
+  void explain(const SearchRequest& req, const ParsedQuery& pq, Hit* hit);
 
   std::string path_;
   Xapian::Database db_;

@@ -160,6 +160,11 @@ check "... full: the articles naming both" jq_out \
   '[.hits[] | select(.partial | not) | .id] | sort == ["001_23b589e46890e87e.txt","002_a3d27affe04262f3.txt"]'
 S --explain --color never BARCENA
 check "--explain text: shows the parsed query" out_has "^query: "
+S --format json --explain Blinken frontera
+check "--explain JSON: each hit's score is the sum of its words' parts" jq_out \
+  '(.hits | length) > 0 and all(.hits[]; (.explain | length) == 2 and ((([.explain[].score] | add) - .score) | fabs) < 0.001)'
+check "--explain JSON: the parts name the query words" jq_out \
+  'all(.hits[]; [.explain[].query] == ["Blinken", "frontera"])'
 S --format json bordr
 check "did you mean: bordr -> border" jq_out '.suggestion == "border"'
 S --format json border

@@ -22,11 +22,18 @@ size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
 struct BenchOptions {
   unsigned repeat = 1;
   unsigned threads = 1;
+  // Fixed-rate load: queries are started at `rate` per second for
+  // `duration` seconds (cycling through the set), and each latency counts
+  // from its intended start, so that queries queued behind a slow one show
+  // their wait. 0: closed loop, each thread as fast as it can.
+  double rate = 0;
+  double duration = 10;
 };
 
-// Runs every query `repeat` times on `threads` threads (each with its own
-// Searcher) after one warm-up pass, and prints one JSON object with
-// queries, p50_ms, p95_ms, p99_ms, mean_ms and qps.
+// Runs every query `repeat` times (or, with a rate, for the duration) on
+// `threads` threads (each with its own Searcher) after one warm-up pass,
+// and prints one JSON object with queries, p50_ms, p95_ms, p99_ms, mean_ms
+// and qps (and rate_qps, late_queries with a rate).
 void run_bench(const std::string& db, const std::vector<std::string>& queries,
                const SearchRequest& base, const BenchOptions& opts,
                std::ostream& out);

@@ -127,6 +127,12 @@ int main(int argc, char** argv) {
   app.add_flag("--bench", c.bench, "With --queries: print latency percentiles and QPS");
   app.add_option("--repeat", c.bench_opts.repeat, "--bench: passes over the queries")
       ->check(CLI::PositiveNumber);
+  app.add_option("--rate", c.bench_opts.rate,
+                 "--bench: start queries at this many per second (open loop; latency "
+                 "counted from each query's intended start)")
+      ->check(CLI::Range(0.001, 1e7));
+  app.add_option("--duration", c.bench_opts.duration, "--bench --rate: seconds of load")
+      ->check(CLI::Range(0.001, 86400.0))->capture_default_str();
   app.add_option("--threads", c.bench_opts.threads, "--bench: threads")
       ->check(CLI::PositiveNumber);
   app.add_option("QUERY", c.words, "Query words, \"phrases\", OR, NOT, -word, prefix*, "

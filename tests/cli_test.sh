@@ -472,6 +472,12 @@ check "--bench: queries, p50_ms, p95_ms, p99_ms, mean_ms, qps" jq_out \
   'all(.queries, .p50_ms, .p95_ms, .p99_ms, .mean_ms, .qps; type == "number") and .p50_ms <= .p95_ms and .p95_ms <= .p99_ms and .qps > 0'
 S --bench migracion
 check "--bench without --queries exits 2" rc_is 2
+printf 'border\nmigracion\n' >"$T/rateq.txt"
+run "$SEARCH" --db "$DB" --queries "$T/rateq.txt" --bench --rate 200 --duration 0.5 --threads 2
+check "--bench --rate: an open-loop run of rate x duration queries" eval \
+  'rc_is 0 && jq_out ".queries == 100 and .rate_qps == 200 and .errors == 0 and .p99_ms > 0 and (.late_queries | type) == \"number\""'
+run "$SEARCH" --db "$DB" --queries "$T/rateq.txt" --bench --rate -5
+check "--bench --rate -5 exits 2" rc_is 2
 
 echo
 echo "$passed passed, $failed failed, $known known bugs"

@@ -392,9 +392,10 @@ check "a single file as PATH: its id is its name" ids_are ano.txt
 
 echo "# single writer"
 # The holder takes flock(2) on the lock file, as bilex-index does, and
-# becomes `sleep` (exec) so that killing $HOLDER releases the lock.
+# becomes `sleep` (exec) so that killing $HOLDER releases the lock. It waits
+# for the lock (-w), since the probe below takes it for an instant.
 mkdir -p "$DB"
-(exec 9>>"$DB/bilex.lock" && flock -n 9 && exec sleep 30) &
+(exec 9>>"$DB/bilex.lock" && flock -w 10 9 && exec sleep 30) &
 HOLDER=$!
 for _ in $(seq 1 100); do
   flock -n "$DB/bilex.lock" true 2>/dev/null || break

@@ -1,13 +1,13 @@
 #include "common/analyzer.h"
 
-#include <algorithm>
-
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
+
+#include <algorithm>
 
 #include "common/error.h"
 #include "common/schema.h"
@@ -23,8 +23,9 @@ constexpr size_t kMaxTermBytes = 64;
 constexpr size_t kStemCacheSize = 1 << 16;
 
 bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+  });
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -148,9 +149,9 @@ void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
   }
   if (t.empty()) return;
   // "242,000", "242.000" and "242000" are one number; "3,5" becomes "35".
-  if (is_digit(t.front()) &&
-      std::all_of(t.begin(), t.end(),
-                  [](char c) { return is_digit(c) || c == ',' || c == '.'; })) {
+  if (is_digit(t.front()) && std::all_of(t.begin(), t.end(), [](char c) {
+        return is_digit(c) || c == ',' || c == '.';
+      })) {
     std::erase_if(t, [](char c) { return c == ',' || c == '.'; });
     tok.accented.clear();
   }
@@ -247,16 +248,18 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     tok.begin = static_cast<uint32_t>(start);
     tok.end = static_cast<uint32_t>(end);
     tok.pos = pos;
-    const std::string_view written = text.substr(tok.begin, tok.end - tok.begin);
+    const std::string_view written =
+        text.substr(tok.begin, tok.end - tok.begin);
     if (is_ascii(written)) {
       tok.term.resize(written.size());
-      std::transform(written.begin(), written.end(), tok.term.begin(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
+      std::transform(
+          written.begin(), written.end(), tok.term.begin(),
+          [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
     } else {
       UErrorCode status = U_ZERO_ERROR;
       const icu::UnicodeString folded = casefold_->normalize(
-          icu::UnicodeString::fromUTF8(icu::StringPiece(written.data(),
-                                                        static_cast<int32_t>(written.size()))),
+          icu::UnicodeString::fromUTF8(icu::StringPiece(
+              written.data(), static_cast<int32_t>(written.size()))),
           status);
       throw_if_failed(status, "Normalizer2::normalize");
       tok.accented = to_utf8(folded);
@@ -278,8 +281,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   std::unique_ptr<UText, decltype(&utext_close)> guard(nullptr, &utext_close);
   auto icu_words = [&](size_t begin, size_t end) {
     UErrorCode status = U_ZERO_ERROR;
-    ut = utext_openUTF8(ut, text.data() + begin, static_cast<int64_t>(end - begin),
-                        &status);
+    ut = utext_openUTF8(ut, text.data() + begin,
+                        static_cast<int64_t>(end - begin), &status);
     throw_if_failed(status, "utext_openUTF8");
     guard.release();
     guard.reset(ut);
@@ -289,7 +292,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     for (int32_t stop = breaker_->next(); stop != icu::BreakIterator::DONE;
          start = stop, stop = breaker_->next()) {
       if (breaker_->getRuleStatus() < UBRK_WORD_NUMBER) continue;
-      emit(begin + static_cast<size_t>(start), begin + static_cast<size_t>(stop));
+      emit(begin + static_cast<size_t>(start),
+           begin + static_cast<size_t>(stop));
     }
   };
   if (!ascii_fast_path_) {
@@ -390,8 +394,7 @@ std::string Analyzer::exact_prefix(Field field) {
 
 void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
                           Lang lang, Field field, Xapian::termpos* pos,
-                          Xapian::termcount wdf_inc,
-                          AccentSink* accents,
+                          Xapian::termcount wdf_inc, AccentSink* accents,
                           std::vector<std::string>* words) const {
   const std::string exact = exact_prefix(field);
   const std::vector<Lang> langs = stem_languages(lang);
@@ -408,7 +411,8 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
     term.assign(exact).append(t.term);
     doc.add_posting(term, p, wdf_inc);
     if (words && !t.alternative && !t.keep && code_points(t.term) >= 3 &&
-        !is_digit(t.term.front()) && t.term.find_first_of(".@'") == std::string::npos)
+        !is_digit(t.term.front()) &&
+        t.term.find_first_of(".@'") == std::string::npos)
       words->push_back(t.accented.empty() ? t.term : t.accented);
     for (size_t i = 0; i < langs.size(); ++i) {
       const Lang l = langs[i];
@@ -419,7 +423,8 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
       if (accents && !t.accented.empty()) {
         Token plain = t;
         plain.accented.clear();
-        if (stem(plain, l) != s) accents->emplace_back(accent_prefixes[i] + t.term, s);
+        if (stem(plain, l) != s)
+          accents->emplace_back(accent_prefixes[i] + t.term, s);
       }
     }
   }
@@ -454,7 +459,8 @@ WordTerms Analyzer::query_terms(const Token& token, Field field,
 
 std::string Analyzer::signature() {
   return "icu-word-breaks;nfkc-casefold;strip-marks-keep-n-tilde;"
-         "snowball:english,spanish;stopwords:1;numbers:1;acronyms:1;underscores:1";
+         "snowball:english,spanish;stopwords:1;numbers:1;acronyms:1;"
+         "underscores:1";
 }
 
 }  // namespace bilex

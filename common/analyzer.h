@@ -2,6 +2,9 @@
 // used unchanged by the indexer, the query builder and the snippet generator.
 #pragma once
 
+#include <unicode/uversion.h>
+#include <xapian.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,11 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include <xapian.h>
-
 #include "common/language.h"
-
-#include <unicode/uversion.h>
 
 U_NAMESPACE_BEGIN
 class BreakIterator;
@@ -50,8 +49,8 @@ struct StemTerms {
 
 // What one query word turned into.
 struct WordTerms {
-  std::string exact;               // prefixed exact term, e.g. "blinken"
-  std::vector<StemTerms> stems;    // per language; empty for a stopword there
+  std::string exact;             // prefixed exact term, e.g. "blinken"
+  std::vector<StemTerms> stems;  // per language; empty for a stopword there
 };
 
 // Analysis of English and Spanish text.

@@ -4,9 +4,8 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/unicode.h"
 
@@ -41,9 +40,8 @@ std::vector<Line> first_lines(std::string_view s, size_t max_lines) {
 }
 
 bool is_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A line that reads as a headline: short, a few words, not a sentence.
@@ -80,7 +78,8 @@ std::optional<std::string> parse_iso_date(std::string_view s) {
   if (s.size() > 10 && s[10] != ' ' && s[10] != 'T') return std::nullopt;
   const int year = std::stoi(std::string(y)), month = std::stoi(std::string(m)),
             day = std::stoi(std::string(d));
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1])
     return std::nullopt;
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -110,7 +109,8 @@ Document parse_text_article(std::string_view content, std::string id) {
             std::string key(trim(kv.substr(0, colon)));
             std::transform(key.begin(), key.end(), key.begin(), ::tolower);
             std::string_view value = trim(kv.substr(colon + 1));
-            if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            if (value.size() >= 2 &&
+                (value.front() == '"' || value.front() == '\'') &&
                 value.back() == value.front()) {
               value = value.substr(1, value.size() - 2);
             }

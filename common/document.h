@@ -45,11 +45,13 @@ struct Document {
 
 // prefix + value as a Xapian term; values too long for a term (Xapian takes
 // at most 245 bytes) become prefix + "#" + their hash.
-[[nodiscard]] std::string bounded_term(std::string_view prefix, std::string_view value);
+[[nodiscard]] std::string bounded_term(std::string_view prefix,
+                                       std::string_view value);
 
 // The stored form of a document in the index (Xapian document data), and
 // back (with or without the body); anything else reads as an empty document.
 [[nodiscard]] std::string to_stored(const Document& doc);
-[[nodiscard]] Document from_stored(std::string_view data, bool with_body = true);
+[[nodiscard]] Document from_stored(std::string_view data,
+                                   bool with_body = true);
 
 }  // namespace bilex

@@ -1,11 +1,11 @@
 #include "common/language.h"
 
+#include <cld2/public/compact_lang_det.h>
+#include <cld2/public/encodings.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
-
-#include <cld2/public/compact_lang_det.h>
-#include <cld2/public/encodings.h>
 
 #include "common/stopwords.h"
 #include "common/unicode.h"
@@ -53,8 +53,8 @@ std::string prepare(std::string_view text) {
     if (std::islower(ch)) ++lower;
   }
   if (upper > lower) {
-    for (char& ch : s) ch = static_cast<char>(std::tolower(
-                           static_cast<unsigned char>(ch)));
+    for (char& ch : s)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
   return s;
 }
@@ -102,7 +102,8 @@ LangGuess vote_function_words(const std::string& s) {
   };
   for (char c : s) {
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '\'') {
-      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      word.push_back(
+          static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     } else {
       judge();
     }

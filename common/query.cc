@@ -54,8 +54,9 @@ std::vector<Lexeme> lex(std::string_view s) {
     if (c == '"') {
       size_t close = s.find('"', i + 1);
       if (close == std::string_view::npos) close = s.size();
-      out.push_back({Lexeme::phrase, std::string(s.substr(i + 1, close - i - 1)),
-                     field_next, negate_next, false});
+      out.push_back({Lexeme::phrase,
+                     std::string(s.substr(i + 1, close - i - 1)), field_next,
+                     negate_next, false});
       negate_next = false;
       field_next.clear();
       i = close + 1;
@@ -108,8 +109,10 @@ std::vector<Lexeme> lex(std::string_view s) {
 // period it names.
 std::string date_bound(std::string_view s, bool upper) {
   const std::string in(s);
-  auto bad = [&] { return QueryError("invalid date in date: \"" + in +
-                                     "\" (expected YYYY-MM-DD..YYYY-MM-DD)"); };
+  auto bad = [&] {
+    return QueryError("invalid date in date: \"" + in +
+                      "\" (expected YYYY-MM-DD..YYYY-MM-DD)");
+  };
   auto digits = [](std::string_view d) {
     return !d.empty() && std::all_of(d.begin(), d.end(), ::isdigit);
   };
@@ -137,7 +140,10 @@ class Parser {
  public:
   Parser(std::vector<Lexeme> lexemes, const Analyzer& analyzer,
          const Xapian::Database* db, MatchMode mode, ParsedQuery* out)
-      : lx_(std::move(lexemes)), analyzer_(analyzer), db_(db), mode_(mode),
+      : lx_(std::move(lexemes)),
+        analyzer_(analyzer),
+        db_(db),
+        mode_(mode),
         out_(out) {}
 
   void run() {
@@ -149,9 +155,8 @@ class Parser {
       top = combine_and({top, more}, false);
     }
     if (top.negative) {
-      out_->strict =
-          Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
-                        top.query);
+      out_->strict = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                   Xapian::Query::MatchAll, top.query);
     } else if (top.filter) {
       out_->filter = top.query;
       out_->strict = Xapian::Query::MatchAll;
@@ -159,10 +164,10 @@ class Parser {
       out_->strict = top.query;
     }
     if (!top_filter_.empty()) {
-      out_->filter = out_->filter.empty()
-                         ? top_filter_
-                         : Xapian::Query(Xapian::Query::OP_AND, out_->filter,
-                                         top_filter_);
+      out_->filter =
+          out_->filter.empty()
+              ? top_filter_
+              : Xapian::Query(Xapian::Query::OP_AND, out_->filter, top_filter_);
     }
     out_->description = out_->strict.get_description();
   }
@@ -221,17 +226,18 @@ class Parser {
     const bool any = mode_ == MatchMode::any && top_implicit;
     Part out;
     if (!pos.empty()) {
-      out.query = Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
-                                pos.begin(), pos.end());
+      out.query =
+          Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
+                        pos.begin(), pos.end());
       if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1) {
         relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
       }
     }
     auto apply_negatives = [&](Xapian::Query q) {
       if (neg.empty()) return q;
-      return Xapian::Query(Xapian::Query::OP_AND_NOT, q,
-                           Xapian::Query(Xapian::Query::OP_OR, neg.begin(),
-                                         neg.end()));
+      return Xapian::Query(
+          Xapian::Query::OP_AND_NOT, q,
+          Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
     };
     if (out.query.empty()) {
       if (!filters.empty()) {
@@ -318,8 +324,9 @@ class Parser {
     Part p;
     if (l.field == "lang") {
       const auto lang = parse_lang(l.text);
-      if (!lang) throw QueryError("unknown language in lang:" + l.text +
-                                  " (expected en, es or und)");
+      if (!lang)
+        throw QueryError("unknown language in lang:" + l.text +
+                         " (expected en, es or und)");
       p.query = Xapian::Query(std::string(schema::kLang) +
                               std::string(lang_code(*lang)));
       p.filter = true;
@@ -339,8 +346,9 @@ class Parser {
     const Field field = l.field == "title" ? Field::title : Field::body;
     const std::vector<Token> tokens = analyzer_.tokenize(l.text);
     if (tokens.empty()) return p;
-    const size_t words = static_cast<size_t>(std::count_if(
-        tokens.begin(), tokens.end(), [](const Token& t) { return !t.alternative; }));
+    const size_t words = static_cast<size_t>(
+        std::count_if(tokens.begin(), tokens.end(),
+                      [](const Token& t) { return !t.alternative; }));
     if (words > 1 && !l.star)
       return phrase_of(tokens, field, l.text, !wanted(l));
     MatchGroup g;
@@ -433,8 +441,8 @@ class Parser {
 
 Xapian::Query date_range(const std::string& from, const std::string& to) {
   if (!from.empty() && !to.empty())
-    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate,
-                         from, to);
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, from,
+                         to);
   if (!from.empty())
     return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, from);
   if (!to.empty())

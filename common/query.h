@@ -2,11 +2,11 @@
 // the Analyzer for every word, and remembers what to highlight.
 #pragma once
 
+#include <xapian.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 #include "common/analyzer.h"
 

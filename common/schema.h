@@ -2,10 +2,10 @@
 // where these are spelled out; everything else refers to these names.
 #pragma once
 
+#include <xapian.h>
+
 #include <string>
 #include <string_view>
-
-#include <xapian.h>
 
 namespace bilex::schema {
 
@@ -26,7 +26,8 @@ inline constexpr std::string_view kStemEn = "ZE";
 inline constexpr std::string_view kStemEs = "ZS";
 
 // Boolean filter terms.
-inline constexpr std::string_view kId = "Q";      // Q + document id (see bounded_term)
+inline constexpr std::string_view kId =
+    "Q";  // Q + document id (see bounded_term)
 inline constexpr std::string_view kLang = "L";    // L + en|es|und
 inline constexpr std::string_view kSource = "R";  // R + indexed root or file
 

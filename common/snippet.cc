@@ -36,7 +36,8 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
           ok = tokens[words[w + k]].term == g.phrase[k];
         if (!ok) continue;
         for (size_t k = 0; k < g.phrase.size(); ++k)
-          if (match[words[w + k]] < 0) match[words[w + k]] = static_cast<int>(gi);
+          if (match[words[w + k]] < 0)
+            match[words[w + k]] = static_cast<int>(gi);
       }
       continue;
     }
@@ -63,10 +64,12 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
     // need no stemming at all.
     bool first_byte[256] = {};
     for (const auto& [target, gi] : targets)
-      if (!target.empty()) first_byte[static_cast<unsigned char>(target.front())] = true;
+      if (!target.empty())
+        first_byte[static_cast<unsigned char>(target.front())] = true;
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (match[i] >= 0) continue;
-      if (!first_byte[static_cast<unsigned char>(tokens[i].term.front())]) continue;
+      if (!first_byte[static_cast<unsigned char>(tokens[i].term.front())])
+        continue;
       const std::string stem = analyzer.stem(tokens[i], l);
       for (const auto& [target, gi] : targets) {
         if (target == stem) {
@@ -130,7 +133,8 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
     first = last = 0;
   }
   size_t begin = tokens.empty() ? 0 : tokens[first].begin;
-  size_t end = tokens.empty() ? std::min(body.size(), max_chars) : tokens[last].end;
+  size_t end =
+      tokens.empty() ? std::min(body.size(), max_chars) : tokens[last].end;
   if (!tokens.empty()) {
     const size_t used = code_points(body, begin, end);
     const size_t left_room =

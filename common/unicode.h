@@ -1,13 +1,13 @@
 // The ICU boundary: UTF-8 <-> UTF-16 with byte offsets, repair, error checks.
 #pragma once
 
+#include <unicode/unistr.h>
+#include <unicode/utypes.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <unicode/unistr.h>
-#include <unicode/utypes.h>
 
 namespace bilex {
 

@@ -1,10 +1,10 @@
 // libFuzzer target: any bytes through the analyzer (tokenize, fold, stem,
 // index terms, query terms) and language identification.
+#include <xapian.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
-
-#include <xapian.h>
 
 #include "common/analyzer.h"
 #include "common/language.h"
@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bilex::Analyzer::AccentSink accents;
   std::vector<std::string> words;
   const bilex::Lang lang = bilex::detect_language(text).lang;
-  analyzer.index_text(doc, text, lang, bilex::Field::body, &pos, 1, &accents, &words);
+  analyzer.index_text(doc, text, lang, bilex::Field::body, &pos, 1, &accents,
+                      &words);
   (void)analyzer.fold(text.substr(0, 64));
   return 0;
 }

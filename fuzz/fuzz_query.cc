@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   for (auto mode : {bilex::MatchMode::ranked, bilex::MatchMode::any}) {
     try {
-      const bilex::ParsedQuery q = bilex::parse_query(text, analyzer, nullptr, mode);
+      const bilex::ParsedQuery q =
+          bilex::parse_query(text, analyzer, nullptr, mode);
       (void)q.strict.get_description();
     } catch (const bilex::QueryError&) {
     }

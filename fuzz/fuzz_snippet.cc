@@ -14,16 +14,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
   const size_t nl = input.find('\n');
   const std::string query = input.substr(0, nl);
-  const std::string body = nl == std::string::npos ? std::string() : input.substr(nl + 1);
+  const std::string body =
+      nl == std::string::npos ? std::string() : input.substr(nl + 1);
   bilex::ParsedQuery q;
   try {
     q = bilex::parse_query(query, analyzer, nullptr, bilex::MatchMode::ranked);
   } catch (const bilex::QueryError&) {
     return 0;
   }
-  for (bilex::Lang lang : {bilex::Lang::en, bilex::Lang::es, bilex::Lang::und}) {
+  for (bilex::Lang lang :
+       {bilex::Lang::en, bilex::Lang::es, bilex::Lang::und}) {
     for (size_t chars : {size_t{20}, size_t{200}}) {
-      const bilex::Snippet s = bilex::make_snippet(analyzer, body, lang, q.groups, chars);
+      const bilex::Snippet s =
+          bilex::make_snippet(analyzer, body, lang, q.groups, chars);
       for (const auto& [b, e] : s.marks)
         if (b > e || e > s.text.size()) __builtin_trap();
     }

@@ -1,5 +1,8 @@
 #include "indexer/corpus_reader.h"
 
+#include <zlib.h>
+#include <zstd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -8,9 +11,6 @@
 #include <fstream>
 #include <memory>
 #include <vector>
-
-#include <zlib.h>
-#include <zstd.h>
 
 #include "common/unicode.h"
 
@@ -49,7 +49,8 @@ class FileSource : public ByteSource {
   }
   size_t read(char* buf, size_t n) override {
     const size_t got = std::fread(buf, 1, n, f_);
-    if (got == 0 && std::ferror(f_)) throw std::runtime_error(std::strerror(errno));
+    if (got == 0 && std::ferror(f_))
+      throw std::runtime_error(std::strerror(errno));
     consumed_ += got;
     return got;
   }
@@ -84,8 +85,8 @@ class GzipSource : public ByteSource {
 
 class ZstdSource : public ByteSource {
  public:
-  explicit ZstdSource(FILE* f) : f_(f), ctx_(ZSTD_createDCtx()),
-        in_buf_(ZSTD_DStreamInSize()) {}
+  explicit ZstdSource(FILE* f)
+      : f_(f), ctx_(ZSTD_createDCtx()), in_buf_(ZSTD_DStreamInSize()) {}
   ~ZstdSource() override {
     ZSTD_freeDCtx(ctx_);
     std::fclose(f_);
@@ -163,8 +164,9 @@ bool looks_binary(std::string_view s) {
 }
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c));
+  });
 }
 
 std::string fingerprint_of(const fs::path& p, uint64_t size) {
@@ -184,8 +186,10 @@ void read_text_file(const fs::path& p, const std::string& id,
     return;
   }
   if (size > kMaxFileBytes) {
-    cb.on_problem({source, "larger than " + std::to_string(kMaxFileBytes >> 20) +
-                               " MiB (" + std::to_string(size) + " bytes)", true, id});
+    cb.on_problem({source,
+                   "larger than " + std::to_string(kMaxFileBytes >> 20) +
+                       " MiB (" + std::to_string(size) + " bytes)",
+                   true, id});
     return;
   }
   const std::string fp = fingerprint_of(p, size);
@@ -195,10 +199,12 @@ void read_text_file(const fs::path& p, const std::string& id,
   }
   std::ifstream in(p, std::ios::binary);
   if (!in) {
-    cb.on_problem({source, std::string("cannot read: ") + std::strerror(errno), true, id});
+    cb.on_problem({source, std::string("cannot read: ") + std::strerror(errno),
+                   true, id});
     return;
   }
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
   if (in.bad()) {
     cb.on_problem({source, "read error", true, id});
     return;
@@ -214,8 +220,10 @@ void read_text_file(const fs::path& p, const std::string& id,
   size_t repaired = 0;
   std::string text = repair_utf8(raw, &repaired);
   if (repaired > 0) {
-    cb.on_problem({source, "invalid UTF-8 repaired (" + std::to_string(repaired) +
-                               " sequences replaced by U+FFFD)", false, id});
+    cb.on_problem({source,
+                   "invalid UTF-8 repaired (" + std::to_string(repaired) +
+                       " sequences replaced by U+FFFD)",
+                   false, id});
   }
   Article a;
   a.hash = content_hash(raw);
@@ -253,7 +261,8 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       const std::string where = source + ":" + std::to_string(number);
       if (line.size() > kMaxFileBytes) {
         cb.on_problem({where, "line longer than " +
-                                  std::to_string(kMaxFileBytes >> 20) + " MiB"});
+                                  std::to_string(kMaxFileBytes >> 20) +
+                                  " MiB"});
         continue;
       }
       size_t repaired = 0;
@@ -269,8 +278,10 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
         continue;
       }
       if (repaired > 0) {
-        cb.on_problem({where, "invalid UTF-8 repaired (" + std::to_string(repaired) +
-                                  " sequences replaced by U+FFFD)", false, doc->id});
+        cb.on_problem({where,
+                       "invalid UTF-8 repaired (" + std::to_string(repaired) +
+                           " sequences replaced by U+FFFD)",
+                       false, doc->id});
       }
       const std::string hash = content_hash(line);
       if (cb.hash_unchanged(doc->id, hash)) {
@@ -296,14 +307,16 @@ bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
   if (kind == Kind::jsonl_gz) {
     gzFile f = gzopen(source.c_str(), "rb");
     if (!f) {
-      cb.on_problem({source, std::string("cannot open: ") + std::strerror(errno)});
+      cb.on_problem(
+          {source, std::string("cannot open: ") + std::strerror(errno)});
       return false;
     }
     return read_jsonl(std::make_unique<GzipSource>(f), source, cb);
   }
   FILE* f = std::fopen(source.c_str(), "rb");
   if (!f) {
-    cb.on_problem({source, std::string("cannot open: ") + std::strerror(errno)});
+    cb.on_problem(
+        {source, std::string("cannot open: ") + std::strerror(errno)});
     return false;
   }
   if (kind == Kind::jsonl_zst)
@@ -361,7 +374,8 @@ bool collect_files(const fs::path& root, const fs::path& dir,
 
 bool read_input(const std::string& path, const ReaderCallbacks& cb) {
   if (path == "-") {
-    return read_jsonl(std::make_unique<FileSource>(stdin, false), "<stdin>", cb);
+    return read_jsonl(std::make_unique<FileSource>(stdin, false), "<stdin>",
+                      cb);
   }
   const fs::path root(path);
   std::error_code ec;
@@ -378,7 +392,8 @@ bool read_input(const std::string& path, const ReaderCallbacks& cb) {
       return true;
     }
     if (k == Kind::none) {
-      cb.on_problem({path, "not a .txt, .md, .jsonl, .jsonl.zst or .jsonl.gz file"});
+      cb.on_problem(
+          {path, "not a .txt, .md, .jsonl, .jsonl.zst or .jsonl.gz file"});
       return false;
     }
     return read_jsonl_file(root, k, cb);

@@ -15,8 +15,10 @@ namespace bilex {
 struct Problem {
   Problem(std::string source_, std::string reason_, bool skipped_ = true,
           std::string id_ = {})
-      : source(std::move(source_)), reason(std::move(reason_)),
-        skipped(skipped_), id(std::move(id_)) {}
+      : source(std::move(source_)),
+        reason(std::move(reason_)),
+        skipped(skipped_),
+        id(std::move(id_)) {}
   std::string source;
   std::string reason;
   bool skipped = true;  // false: a warning (the input was still indexed)

@@ -3,22 +3,21 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
-#include <exception>
-#include <mutex>
 #include <cstdio>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <xapian.h>
 
 #include "common/analyzer.h"
 #include "common/error.h"
@@ -57,7 +56,8 @@ class WriterLock {
       char buf[32] = {};
       const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
       ::close(fd_);
-      const std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
+      const std::string pid =
+          n > 0 ? std::string(buf, static_cast<size_t>(n)) : "?";
       throw IndexError("index " + dir.string() +
                        " is being updated by process " +
                        pid.substr(0, pid.find_first_of("\n ")));
@@ -85,12 +85,12 @@ void check_schema(Xapian::WritableDatabase& db, const std::string& dir) {
   const std::string version = db.get_metadata(std::string(schema::kMetaSchema));
   const std::string analyzer =
       db.get_metadata(std::string(schema::kMetaAnalyzer));
-  if (db.get_doccount() > 0 &&
-      (version != std::to_string(schema::kVersion) ||
-       analyzer != Analyzer::signature())) {
+  if (db.get_doccount() > 0 && (version != std::to_string(schema::kVersion) ||
+                                analyzer != Analyzer::signature())) {
     throw IndexError("index " + dir +
                      " was built by an incompatible version of bilex "
-                     "(schema " + (version.empty() ? "unknown" : version) +
+                     "(schema " +
+                     (version.empty() ? "unknown" : version) +
                      "); run bilex-index --rebuild");
   }
   set_schema_metadata(db);
@@ -125,11 +125,13 @@ Built build_document(const Analyzer& analyzer, Article& a,
   std::sort(b.words.begin(), b.words.end());
   b.words.erase(std::unique(b.words.begin(), b.words.end()), b.words.end());
   b.doc.add_boolean_term(bounded_term(schema::kId, d.id));
-  b.doc.add_boolean_term(std::string(schema::kLang) + std::string(lang_code(d.lang)));
+  b.doc.add_boolean_term(std::string(schema::kLang) +
+                         std::string(lang_code(d.lang)));
   if (!root_term.empty()) b.doc.add_boolean_term(root_term);
   if (!d.date.empty()) {
-    b.doc.add_value(schema::kSlotDate,
-                    d.date.substr(0, 4) + d.date.substr(5, 2) + d.date.substr(8, 2));
+    b.doc.add_value(
+        schema::kSlotDate,
+        d.date.substr(0, 4) + d.date.substr(5, 2) + d.date.substr(8, 2));
   }
   b.doc.add_value(schema::kSlotFingerprint, a.fingerprint);
   b.doc.add_value(schema::kSlotHash, a.hash);
@@ -139,8 +141,9 @@ Built build_document(const Analyzer& analyzer, Article& a,
 }
 
 bool is_ascii_word(const std::string& w) {
-  return std::all_of(w.begin(), w.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  return std::all_of(w.begin(), w.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+  });
 }
 
 // Words for the spelling dictionary, counted in memory (one count per
@@ -166,7 +169,8 @@ class SpellingCounts {
 // Writes one analyzed document and its accent synonyms, and counts its words
 // for the spelling dictionary. `seen` remembers synonym pairs already written.
 void write_built(Xapian::WritableDatabase& db, const std::string& id, Built& b,
-                 const Analyzer& analyzer, std::unordered_set<std::string>& seen,
+                 const Analyzer& analyzer,
+                 std::unordered_set<std::string>& seen,
                  SpellingCounts& spelling) {
   db.replace_document(bounded_term(schema::kId, id), b.doc);
   for (auto& [key, stem] : b.accents) {
@@ -250,7 +254,8 @@ class Shard {
           queue_.pop_front();
           space_.notify_one();
         }
-        Built b = build_document(analyzer_, item.first, opts_.lang, item.second);
+        Built b =
+            build_document(analyzer_, item.first, opts_.lang, item.second);
         write_built(db_, item.first.doc.id, b, analyzer_, seen_, spelling_);
         if (++since_commit_ >= kShardCommitEvery) commit();
       }
@@ -282,8 +287,12 @@ class Writer {
   Writer(Xapian::WritableDatabase* db,
          std::vector<std::unique_ptr<Shard>>* shards, const IndexOptions& opts,
          bool fresh, IndexSummary& summary, const ProgressFn& progress)
-      : db_(db), shards_(shards), opts_(opts), fresh_(fresh),
-        summary_(summary), progress_(progress) {
+      : db_(db),
+        shards_(shards),
+        opts_(opts),
+        fresh_(fresh),
+        summary_(summary),
+        progress_(progress) {
     unsigned jobs = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
     if (jobs == 0) jobs = 1;
     for (unsigned i = 0; i < jobs; ++i)
@@ -387,8 +396,8 @@ class Writer {
     const size_t jobs = std::min(analyzers_.size(), n);
     auto work = [&](size_t t) {
       for (size_t i = t; i < n; i += jobs)
-        built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
-                                  root_term_);
+        built[i] =
+            build_document(*analyzers_[t], pending_[i], opts_.lang, root_term_);
     };
     if (jobs == 1) {
       work(0);
@@ -417,8 +426,8 @@ class Writer {
 
   void remove_vanished() {
     std::vector<Xapian::docid> gone;
-    for (auto p = db_->postlist_begin(root_term_); p != db_->postlist_end(root_term_);
-         ++p) {
+    for (auto p = db_->postlist_begin(root_term_);
+         p != db_->postlist_end(root_term_); ++p) {
       const std::string id = db_->get_document(*p).get_value(schema::kSlotId);
       if (!seen_.count(id)) gone.push_back(*p);
     }
@@ -467,7 +476,8 @@ bool starts_empty(const fs::path& dir) {
     return Xapian::Database(dir.string()).get_doccount() == 0;
   } catch (const Xapian::Error& e) {
     throw IndexError("cannot open index " + dir.string() + ": " +
-                     e.get_description() + " (bilex-index --rebuild replaces it)");
+                     e.get_description() +
+                     " (bilex-index --rebuild replaces it)");
   }
 }
 
@@ -504,10 +514,12 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
   // size of a bulk-built index) and swapped in: readers never see it half
   // done. Side directories of an interrupted run are stale: we hold the lock.
   const bool fresh = opts.rebuild || starts_empty(dir);
-  const fs::path parent = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  const fs::path parent =
+      dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   const std::string side = dir.filename().string() + ".bilex-";
   for (const auto& e : fs::directory_iterator(parent, ec))
-    if (e.path().filename().string().starts_with(side)) fs::remove_all(e.path(), ec);
+    if (e.path().filename().string().starts_with(side))
+      fs::remove_all(e.path(), ec);
   const std::string pid = std::to_string(::getpid());
   if (fresh) {
     unsigned n = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
@@ -515,7 +527,8 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     std::vector<fs::path> paths;
     std::vector<std::unique_ptr<Shard>> shards;
     for (unsigned i = 0; i < n; ++i) {
-      paths.push_back(parent / (side + "shard" + std::to_string(i) + "-" + pid));
+      paths.push_back(parent /
+                      (side + "shard" + std::to_string(i) + "-" + pid));
       shards.push_back(std::make_unique<Shard>(paths.back(), opts));
     }
     Writer writer(nullptr, &shards, opts, true, summary, progress);
@@ -523,7 +536,8 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     writer.finish();
     shards.clear();
     Xapian::Database all;
-    for (const fs::path& p : paths) all.add_database(Xapian::Database(p.string()));
+    for (const fs::path& p : paths)
+      all.add_database(Xapian::Database(p.string()));
     summary.docs = all.get_doccount();
     const fs::path compacted = parent / (side + "compact-" + pid);
     all.compact(compacted.string());
@@ -548,9 +562,9 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     summary.docs = db.get_doccount();
     db.close();
   }
-  summary.seconds = std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return summary;
 }
 

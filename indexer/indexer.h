@@ -21,8 +21,8 @@ struct IndexOptions {
 
 struct IndexSummary {
   size_t added = 0, updated = 0, removed = 0, unchanged = 0, skipped = 0;
-  size_t docs = 0;  // documents in the index after the run
-  uint64_t bytes = 0;  // source bytes analyzed
+  size_t docs = 0;          // documents in the index after the run
+  uint64_t bytes = 0;       // source bytes analyzed
   uint64_t input_read = 0;  // bytes of the inputs read, as on disk
   double seconds = 0;
   std::vector<Problem> problems;  // skipped inputs and warnings

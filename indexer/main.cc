@@ -1,14 +1,13 @@
 // bilex-index: command line -> run_index() -> summary and exit status.
 #include <unistd.h>
+#include <xapian.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <xapian.h>
 
 #include "common/error.h"
 #include "indexer/indexer.h"
@@ -17,21 +16,24 @@ namespace {
 
 // One status line, rewritten in place: documents, MB analyzed, rate, and,
 // when the inputs' size is known, the share read and the time left.
-void print_progress(const bilex::IndexSummary& s, double seconds, uint64_t total) {
+void print_progress(const bilex::IndexSummary& s, double seconds,
+                    uint64_t total) {
   const size_t done = s.added + s.updated;
   std::string eta;
   if (total > 0 && s.input_read > 0 && seconds > 1) {
-    const double share = std::min(1.0, static_cast<double>(s.input_read) /
-                                           static_cast<double>(total));
+    const double share = std::min(
+        1.0, static_cast<double>(s.input_read) / static_cast<double>(total));
     const double left = seconds / share - seconds;
     char buf[64];
     std::snprintf(buf, sizeof buf, ", %.0f%%, ETA %d:%02d", 100 * share,
                   static_cast<int>(left) / 60, static_cast<int>(left) % 60);
     eta = buf;
   }
-  std::fprintf(stderr, "\rbilex-index: %zu indexed, %zu unchanged, %.1f MB, %.0f docs/s%s\033[K",
-               done, s.unchanged, static_cast<double>(s.bytes) / 1e6,
-               seconds > 0 ? static_cast<double>(done) / seconds : 0.0, eta.c_str());
+  std::fprintf(
+      stderr,
+      "\rbilex-index: %zu indexed, %zu unchanged, %.1f MB, %.0f docs/s%s\033[K",
+      done, s.unchanged, static_cast<double>(s.bytes) / 1e6,
+      seconds > 0 ? static_cast<double>(done) / seconds : 0.0, eta.c_str());
 }
 
 int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
@@ -40,13 +42,14 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
   const auto start = std::chrono::steady_clock::now();
   auto last = start;
   bool printed = false;
-  const bilex::IndexSummary s = bilex::run_index(
-      opts, [&](const bilex::IndexSummary& now) {
+  const bilex::IndexSummary s =
+      bilex::run_index(opts, [&](const bilex::IndexSummary& now) {
         const auto t = std::chrono::steady_clock::now();
         if (!progress || t - last < std::chrono::milliseconds(300)) return;
         last = t;
         printed = true;
-        print_progress(now, std::chrono::duration<double>(t - start).count(), total);
+        print_progress(now, std::chrono::duration<double>(t - start).count(),
+                       total);
       });
   if (printed) std::fputs("\r\033[K", stderr);
   for (const bilex::Problem& p : s.problems) {
@@ -58,11 +61,12 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
     for (const bilex::Problem& p : s.problems)
       problems.push_back({{"source", p.source}, {"reason", p.reason}});
     const nlohmann::json j = {
-        {"added", s.added},         {"updated", s.updated},
-        {"removed", s.removed},     {"unchanged", s.unchanged},
-        {"skipped", s.skipped},     {"docs", s.docs},
-        {"seconds", s.seconds},     {"problems", problems}};
-    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        {"added", s.added},     {"updated", s.updated},
+        {"removed", s.removed}, {"unchanged", s.unchanged},
+        {"skipped", s.skipped}, {"docs", s.docs},
+        {"seconds", s.seconds}, {"problems", problems}};
+    std::cout << j.dump(-1, ' ', false,
+                        nlohmann::json::error_handler_t::replace)
               << '\n';
   } else if (!quiet) {
     std::fprintf(stderr,
@@ -82,20 +86,27 @@ int main(int argc, char** argv) {
   opts.db = env_db && *env_db ? env_db : "./index";
   std::string lang = "auto";
   bool json = false, quiet = false;
-  CLI::App app{"bilex-index: build and update a bilingual (English + Spanish) "
-               "search index of news articles"};
-  app.set_version_flag("--version", std::string("bilex-index ") + BILEX_VERSION);
-  app.add_option("--db", opts.db, "Index directory (default: $BILEX_DB, else ./index)");
-  app.add_flag("--rebuild", opts.rebuild, "Build a fresh index and swap it in atomically");
+  CLI::App app{
+      "bilex-index: build and update a bilingual (English + Spanish) "
+      "search index of news articles"};
+  app.set_version_flag("--version",
+                       std::string("bilex-index ") + BILEX_VERSION);
+  app.add_option("--db", opts.db,
+                 "Index directory (default: $BILEX_DB, else ./index)");
+  app.add_flag("--rebuild", opts.rebuild,
+               "Build a fresh index and swap it in atomically");
   app.add_option("--lang", lang, "Document language: auto (detect), en or es")
       ->check(CLI::IsMember({"auto", "en", "es"}))
       ->capture_default_str();
-  app.add_option("-j,--jobs", opts.jobs, "Analysis threads (default: all cores)");
-  app.add_flag("--json", json, "Print the summary as one JSON object on stdout");
+  app.add_option("-j,--jobs", opts.jobs,
+                 "Analysis threads (default: all cores)");
+  app.add_flag("--json", json,
+               "Print the summary as one JSON object on stdout");
   app.add_flag("-q,--quiet", quiet, "No progress and no summary line");
-  app.add_option("PATH", opts.paths,
-                 "Directories of .txt/.md articles, JSON Lines files "
-                 "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin")
+  app.add_option(
+         "PATH", opts.paths,
+         "Directories of .txt/.md articles, JSON Lines files "
+         "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin")
       ->required();
   try {
     app.parse(argc, argv);
@@ -108,7 +119,8 @@ int main(int argc, char** argv) {
   } catch (const bilex::IndexError& e) {
     std::cerr << "bilex-index: " << e.what() << '\n';
   } catch (const Xapian::Error& e) {
-    std::cerr << "bilex-index: " << opts.db << ": " << e.get_description() << '\n';
+    std::cerr << "bilex-index: " << opts.db << ": " << e.get_description()
+              << '\n';
   } catch (const std::exception& e) {
     std::cerr << "bilex-index: " << e.what() << '\n';
   }

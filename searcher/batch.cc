@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <memory>
-#include <chrono>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "searcher/printer.h"
@@ -37,8 +36,8 @@ size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
       out << result_json(searcher.search(req), explain) << '\n';
     } catch (const QueryError& e) {
       ++failed;
-      out << nlohmann::json({{"query", q}, {"error", e.what()}}).dump(
-                 -1, ' ', false, nlohmann::json::error_handler_t::replace)
+      out << nlohmann::json({{"query", q}, {"error", e.what()}})
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
           << '\n';
     }
   }
@@ -90,8 +89,11 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
     for (unsigned t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
         for (size_t i; (i = next.fetch_add(1)) < count;) {
-          const auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                       std::chrono::duration<double>(static_cast<double>(i) / opts.rate));
+          const auto due =
+              start +
+              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                  std::chrono::duration<double>(static_cast<double>(i) /
+                                                opts.rate));
           if (std::chrono::steady_clock::now() < due) {
             std::this_thread::sleep_until(due);
           } else {
@@ -102,7 +104,8 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
           try {
             (void)searchers[t]->search(req);
             latencies[i] = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - due).count();
+                               std::chrono::steady_clock::now() - due)
+                               .count();
           } catch (const QueryError&) {
             ++errors;
           }
@@ -120,7 +123,8 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
     for (auto& th : pool) th.join();
   }
   const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::vector<double> sorted;
   for (double l : latencies)
     if (l >= 0) sorted.push_back(l);
@@ -130,19 +134,21 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
     const size_t i = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
     return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
   };
-  const double mean = sorted.empty() ? 0.0
-                                     : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
-                                           static_cast<double>(sorted.size());
-  nlohmann::json j = {{"queries", latencies.size()},
-                            {"errors", errors.load()},
-                            {"threads", threads},
-                            {"repeat", opts.repeat},
-                            {"snippets", base.snippets},
-                            {"p50_ms", pct(50)},
-                            {"p95_ms", pct(95)},
-                            {"p99_ms", pct(99)},
-                            {"mean_ms", mean},
-                            {"qps", wall > 0 ? static_cast<double>(sorted.size()) / wall : 0.0}};
+  const double mean = sorted.empty()
+                          ? 0.0
+                          : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
+                                static_cast<double>(sorted.size());
+  nlohmann::json j = {
+      {"queries", latencies.size()},
+      {"errors", errors.load()},
+      {"threads", threads},
+      {"repeat", opts.repeat},
+      {"snippets", base.snippets},
+      {"p50_ms", pct(50)},
+      {"p95_ms", pct(95)},
+      {"p99_ms", pct(99)},
+      {"mean_ms", mean},
+      {"qps", wall > 0 ? static_cast<double>(sorted.size()) / wall : 0.0}};
   if (opts.rate > 0) {
     j["rate_qps"] = opts.rate;
     j["duration_s"] = opts.duration;

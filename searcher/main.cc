@@ -1,14 +1,13 @@
 // bilex-search: command line -> Searcher -> printer, with exit statuses of
 // DESIGN.md (0 answered, 2 usage or query error, 3 no usable index).
 #include <unistd.h>
+#include <xapian.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <xapian.h>
 
 #include "common/error.h"
 #include "searcher/batch.h"
@@ -36,7 +35,8 @@ bool use_color(const std::string& when) {
 int run(Cli& c) {
   auto& r = c.req;
   if (!c.lang.empty()) r.lang = bilex::parse_lang(c.lang);
-  r.sort = c.sort == "date" ? bilex::SortOrder::date : bilex::SortOrder::relevance;
+  r.sort =
+      c.sort == "date" ? bilex::SortOrder::date : bilex::SortOrder::relevance;
   if (c.match == "all") r.match = bilex::MatchMode::all;
   if (c.match == "any") r.match = bilex::MatchMode::any;
   r.snippets = !c.no_snippets;
@@ -46,7 +46,8 @@ int run(Cli& c) {
     if (c.queries != "-") {
       file.open(c.queries);
       if (!file) {
-        std::cerr << "bilex-search: cannot read queries file " << c.queries << '\n';
+        std::cerr << "bilex-search: cannot read queries file " << c.queries
+                  << '\n';
         return 2;
       }
     }
@@ -84,58 +85,82 @@ int main(int argc, char** argv) {
   Cli c;
   const char* env_db = std::getenv("BILEX_DB");
   c.db = env_db && *env_db ? env_db : "./index";
-  CLI::App app{"bilex-search: ranked bilingual (English + Spanish) search of "
-               "news articles, with highlighted snippets"};
-  app.set_version_flag("--version", std::string("bilex-search ") + BILEX_VERSION);
-  app.add_option("--db", c.db, "Index directory (default: $BILEX_DB, else ./index)");
+  CLI::App app{
+      "bilex-search: ranked bilingual (English + Spanish) search of "
+      "news articles, with highlighted snippets"};
+  app.set_version_flag("--version",
+                       std::string("bilex-search ") + BILEX_VERSION);
+  app.add_option("--db", c.db,
+                 "Index directory (default: $BILEX_DB, else ./index)");
   app.add_option("-n,--limit", c.req.limit, "Number of results")
-      ->check(CLI::Range(0, 100000))->capture_default_str();
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
   app.add_option("--offset", c.req.offset, "Skip this many results")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--lang", c.lang, "Only articles in this language")
       ->check(CLI::IsMember({"en", "es", "und"}));
-  app.add_option("--since", c.req.since, "Only articles dated on or after YYYY-MM-DD");
-  app.add_option("--until", c.req.until, "Only articles dated on or before YYYY-MM-DD");
+  app.add_option("--since", c.req.since,
+                 "Only articles dated on or after YYYY-MM-DD");
+  app.add_option("--until", c.req.until,
+                 "Only articles dated on or before YYYY-MM-DD");
   app.add_option("--sort", c.sort, "relevance or date (newest first)")
-      ->check(CLI::IsMember({"relevance", "date"}))->capture_default_str();
+      ->check(CLI::IsMember({"relevance", "date"}))
+      ->capture_default_str();
   app.add_option("--match", c.match,
                  "all: every word required; any: any word (default: all-word "
                  "matches first, then partial ones)")
       ->check(CLI::IsMember({"all", "any"}));
   app.add_option("--format", c.format, "text, json, jsonl or tsv")
-      ->check(CLI::IsMember({"text", "json", "jsonl", "tsv"}))->capture_default_str();
+      ->check(CLI::IsMember({"text", "json", "jsonl", "tsv"}))
+      ->capture_default_str();
   app.add_option("--color", c.color, "auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))->capture_default_str();
-  app.add_option("--snippet-chars", c.req.snippet_chars, "Snippet length in characters")
-      ->check(CLI::Range(10, 100000))->capture_default_str();
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.add_option("--snippet-chars", c.req.snippet_chars,
+                 "Snippet length in characters")
+      ->check(CLI::Range(10, 100000))
+      ->capture_default_str();
   app.add_flag("--no-snippets", c.no_snippets, "Leave snippets empty");
-  app.add_flag("--explain", c.explain, "Show the parsed query, each hit's score and what each query word adds to it");
+  app.add_flag("--explain", c.explain,
+               "Show the parsed query, each hit's score and what each query "
+               "word adds to it");
   app.add_option_function<std::string>(
-         "--bm25",
-         [&](const std::string& v) {
-           double k1 = 0, b = 0;
-           char tail = 0;
-           if (std::sscanf(v.c_str(), "%lf,%lf%c", &k1, &b, &tail) != 2 || k1 < 0 ||
-               k1 > 100 || b < 0 || b > 1)
-             throw CLI::ValidationError("--bm25", "expected K1,B with K1 in 0..100 and B in 0..1, got '" + v + "'");
-           c.req.bm25_k1 = k1;
-           c.req.bm25_b = b;
-         },
-         "Ranking: BM25 K1,B (default: " + std::to_string(c.req.bm25_k1).substr(0, 4) +
-             "," + std::to_string(c.req.bm25_b).substr(0, 4) + ")");
-  app.add_option("--queries", c.queries, "Batch mode: one query per line (- for stdin), JSON Lines out");
-  app.add_flag("--bench", c.bench, "With --queries: print latency percentiles and QPS");
-  app.add_option("--repeat", c.bench_opts.repeat, "--bench: passes over the queries")
+      "--bm25",
+      [&](const std::string& v) {
+        double k1 = 0, b = 0;
+        char tail = 0;
+        if (std::sscanf(v.c_str(), "%lf,%lf%c", &k1, &b, &tail) != 2 ||
+            k1 < 0 || k1 > 100 || b < 0 || b > 1)
+          throw CLI::ValidationError(
+              "--bm25",
+              "expected K1,B with K1 in 0..100 and B in 0..1, got '" + v + "'");
+        c.req.bm25_k1 = k1;
+        c.req.bm25_b = b;
+      },
+      "Ranking: BM25 K1,B (default: " +
+          std::to_string(c.req.bm25_k1).substr(0, 4) + "," +
+          std::to_string(c.req.bm25_b).substr(0, 4) + ")");
+  app.add_option(
+      "--queries", c.queries,
+      "Batch mode: one query per line (- for stdin), JSON Lines out");
+  app.add_flag("--bench", c.bench,
+               "With --queries: print latency percentiles and QPS");
+  app.add_option("--repeat", c.bench_opts.repeat,
+                 "--bench: passes over the queries")
       ->check(CLI::PositiveNumber);
-  app.add_option("--rate", c.bench_opts.rate,
-                 "--bench: start queries at this many per second (open loop; latency "
-                 "counted from each query's intended start)")
+  app.add_option(
+         "--rate", c.bench_opts.rate,
+         "--bench: start queries at this many per second (open loop; latency "
+         "counted from each query's intended start)")
       ->check(CLI::Range(0.001, 1e7));
-  app.add_option("--duration", c.bench_opts.duration, "--bench --rate: seconds of load")
-      ->check(CLI::Range(0.001, 86400.0))->capture_default_str();
+  app.add_option("--duration", c.bench_opts.duration,
+                 "--bench --rate: seconds of load")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
   app.add_option("--threads", c.bench_opts.threads, "--bench: threads")
       ->check(CLI::PositiveNumber);
-  app.add_option("QUERY", c.words, "Query words, \"phrases\", OR, NOT, -word, prefix*, "
+  app.add_option("QUERY", c.words,
+                 "Query words, \"phrases\", OR, NOT, -word, prefix*, "
                  "title:, lang:, date:FROM..TO, parentheses");
   try {
     app.parse(argc, argv);
@@ -150,7 +175,8 @@ int main(int argc, char** argv) {
   } catch (const bilex::IndexError& e) {
     std::cerr << "bilex-search: " << e.what() << '\n';
   } catch (const Xapian::Error& e) {
-    std::cerr << "bilex-search: " << c.db << ": " << e.get_description() << '\n';
+    std::cerr << "bilex-search: " << c.db << ": " << e.get_description()
+              << '\n';
   } catch (const std::exception& e) {
     std::cerr << "bilex-search: " << e.what() << '\n';
   }

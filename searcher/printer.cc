@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 namespace bilex {
@@ -16,11 +15,20 @@ constexpr const char* kOff = "\033[0m";
 void html_escape(std::string* out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '&': *out += "&amp;"; break;
-      case '<': *out += "&lt;"; break;
-      case '>': *out += "&gt;"; break;
-      case '"': *out += "&quot;"; break;
-      default: out->push_back(c);
+      case '&':
+        *out += "&amp;";
+        break;
+      case '<':
+        *out += "&lt;";
+        break;
+      case '>':
+        *out += "&gt;";
+        break;
+      case '"':
+        *out += "&quot;";
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -85,14 +93,15 @@ std::string result_json(const SearchResult& r, bool explain) {
     }
     hits.push_back(std::move(j));
   }
-  nlohmann::json j = {{"query", r.query},
-                      {"total", r.total},
-                      {"offset", r.offset},
-                      {"limit", r.limit},
-                      {"took_ms", std::round(r.took_ms * 1000) / 1000},
-                      {"suggestion", r.suggestion ? nlohmann::json(*r.suggestion)
-                                                  : nlohmann::json(nullptr)},
-                      {"hits", std::move(hits)}};
+  nlohmann::json j = {
+      {"query", r.query},
+      {"total", r.total},
+      {"offset", r.offset},
+      {"limit", r.limit},
+      {"took_ms", std::round(r.took_ms * 1000) / 1000},
+      {"suggestion",
+       r.suggestion ? nlohmann::json(*r.suggestion) : nlohmann::json(nullptr)},
+      {"hits", std::move(hits)}};
   if (explain) j["parsed"] = r.parsed;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -22,8 +22,8 @@ Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
 std::string date_key(const std::string& date, const char* option) {
   const auto d = parse_iso_date(date);
   if (!d || date.size() != 10)
-    throw QueryError(std::string("invalid date for ") + option + ": \"" +
-                     date + "\" (expected YYYY-MM-DD)");
+    throw QueryError(std::string("invalid date for ") + option + ": \"" + date +
+                     "\" (expected YYYY-MM-DD)");
   return d->substr(0, 4) + d->substr(5, 2) + d->substr(8, 2);
 }
 
@@ -31,14 +31,16 @@ std::string date_key(const std::string& date, const char* option) {
 
 Searcher::Searcher(const std::string& db_path) : path_(db_path) {
   if (!std::filesystem::exists(db_path))
-    throw IndexError("no index at " + db_path + " (build one with bilex-index)");
+    throw IndexError("no index at " + db_path +
+                     " (build one with bilex-index)");
   try {
     db_ = Xapian::Database(db_path);
   } catch (const Xapian::Error& e) {
     throw IndexError("no usable index at " + db_path + ": " +
                      e.get_description());
   }
-  const std::string version = db_.get_metadata(std::string(schema::kMetaSchema));
+  const std::string version =
+      db_.get_metadata(std::string(schema::kMetaSchema));
   if (db_.get_doccount() > 0 &&
       (version != std::to_string(schema::kVersion) ||
        db_.get_metadata(std::string(schema::kMetaAnalyzer)) !=
@@ -77,7 +79,8 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
     if (!g.phrase.empty() || !g.prefix.empty() || g.exact.size() != 1) continue;
     Xapian::doccount df = db_.get_termfreq(g.exact[0]);
     for (const auto& [lang, stem] : g.stems)
-      df = std::max(df, db_.get_termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
+      df = std::max(df, db_.get_termfreq(
+                            Analyzer::stem_prefix(Field::body, lang) + stem));
     if (df > kRare) continue;
     std::string s = db_.get_spelling_suggestion(g.exact[0]);
     if (s.empty()) continue;
@@ -105,14 +108,17 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
 // The score a word or phrase of the query gives the hit: its terms (exact
 // form and stems, as the query has them) matched against this document
 // alone, with the same weighting. The parts add up to the hit's score.
-void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq, Hit* hit) {
+void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
+                       Hit* hit) {
   const Xapian::Query only(bounded_term(schema::kId, hit->id));
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
+  enquire.set_weighting_scheme(
+      Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
   for (const MatchGroup& g : pq.groups) {
     Xapian::Query q;
     if (!g.phrase.empty()) {
-      q = Xapian::Query(Xapian::Query::OP_PHRASE, g.phrase.begin(), g.phrase.end(),
+      q = Xapian::Query(Xapian::Query::OP_PHRASE, g.phrase.begin(),
+                        g.phrase.end(),
                         static_cast<Xapian::termcount>(g.phrase.size()));
     } else if (!g.prefix.empty()) {
       q = Xapian::Query(Xapian::Query::OP_WILDCARD, g.prefix, 200,
@@ -122,15 +128,18 @@ void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq, Hit* hit
       for (Lang lang : {Lang::en, Lang::es}) {
         std::vector<std::string> stems;
         for (const auto& [l, stem] : g.stems)
-          if (l == lang) stems.push_back(Analyzer::stem_prefix(Field::body, lang) + stem);
+          if (l == lang)
+            stems.push_back(Analyzer::stem_prefix(Field::body, lang) + stem);
         if (!stems.empty())
-          parts.emplace_back(Xapian::Query::OP_SYNONYM, stems.begin(), stems.end());
+          parts.emplace_back(Xapian::Query::OP_SYNONYM, stems.begin(),
+                             stems.end());
       }
       q = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
     }
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, only));
     const Xapian::MSet m = enquire.get_mset(0, 1);
-    hit->contributions.emplace_back(g.label, m.empty() ? 0.0 : m.begin().get_weight());
+    hit->contributions.emplace_back(g.label,
+                                    m.empty() ? 0.0 : m.begin().get_weight());
   }
 }
 
@@ -148,9 +157,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     filters.emplace_back(std::string(schema::kLang) +
                          std::string(lang_code(*req.lang)));
   if (!req.since.empty() || !req.until.empty()) {
-    filters.push_back(date_range(
-        req.since.empty() ? "" : date_key(req.since, "--since"),
-        req.until.empty() ? "" : date_key(req.until, "--until")));
+    filters.push_back(
+        date_range(req.since.empty() ? "" : date_key(req.since, "--since"),
+                   req.until.empty() ? "" : date_key(req.until, "--until")));
   }
   const Xapian::Query filter =
       filters.empty() ? Xapian::Query()
@@ -160,14 +169,16 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   r.suggestion = suggest(req.query, pq);
   if (pq.strict.empty()) {
     r.took_ms = std::chrono::duration<double, std::milli>(
-                    std::chrono::steady_clock::now() - start).count();
+                    std::chrono::steady_clock::now() - start)
+                    .count();
     return r;
   }
 
   Xapian::Enquire enquire(db_);
   // k2 = 0 and k3 = 1 (query term frequencies count linearly); Xapian's
   // default floor on the normalized document length.
-  enquire.set_weighting_scheme(Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
+  enquire.set_weighting_scheme(
+      Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
   if (req.sort == SortOrder::date) {
     enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   } else {
@@ -181,11 +192,12 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   // result sets, and the same whatever -n is.
   const auto check = static_cast<Xapian::doccount>(
       std::max<size_t>(req.offset + req.limit + 1, kCheckAtLeast));
-  Xapian::MSet mset = enquire.get_mset(
-      static_cast<Xapian::doccount>(req.offset),
-      static_cast<Xapian::doccount>(req.limit), check);
+  Xapian::MSet mset =
+      enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
+                       static_cast<Xapian::doccount>(req.limit), check);
   std::vector<std::pair<Xapian::MSetIterator, bool>> order;
-  for (auto it = mset.begin(); it != mset.end(); ++it) order.emplace_back(it, false);
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    order.emplace_back(it, false);
   r.total = mset.get_matches_estimated();
   Xapian::MSet rest;
   if (!pq.relaxed.empty()) {
@@ -197,13 +209,16 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     const size_t offset2 =
         fill && req.offset > strict_total ? req.offset - strict_total : 0;
     enquire.set_query(filtered(
-        Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.strict), filter));
+        Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.strict),
+        filter));
     // Only counting: no document needs a weight.
     if (!fill) enquire.set_weighting_scheme(Xapian::BoolWeight());
     rest = enquire.get_mset(
         static_cast<Xapian::doccount>(offset2),
-        static_cast<Xapian::doccount>(fill ? req.limit - mset.size() : 0), check);
-    for (auto it = rest.begin(); it != rest.end(); ++it) order.emplace_back(it, true);
+        static_cast<Xapian::doccount>(fill ? req.limit - mset.size() : 0),
+        check);
+    for (auto it = rest.begin(); it != rest.end(); ++it)
+      order.emplace_back(it, true);
     r.total = strict_total + rest.get_matches_estimated();
   }
 
@@ -219,14 +234,15 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.score = it.get_weight();
     h.partial = partial;
     if (req.snippets) {
-      h.snippet = make_snippet(analyzer_, d.body, d.lang, pq.groups,
-                               req.snippet_chars);
+      h.snippet =
+          make_snippet(analyzer_, d.body, d.lang, pq.groups, req.snippet_chars);
     }
     if (req.explain) explain(req, pq, &h);
     r.hits.push_back(std::move(h));
   }
   r.took_ms = std::chrono::duration<double, std::milli>(
-                  std::chrono::steady_clock::now() - start).count();
+                  std::chrono::steady_clock::now() - start)
+                  .count();
   return r;
 }
 

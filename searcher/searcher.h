@@ -2,11 +2,11 @@
 // snippets. Returns data; printing is printer.h's job.
 #pragma once
 
+#include <xapian.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 #include "common/analyzer.h"
 #include "common/query.h"
@@ -28,7 +28,8 @@ struct SearchRequest {
   size_t snippet_chars = 200;
   bool explain = false;  // fill Hit::contributions
   // BM25 parameters: term frequency saturation and document length
-  // normalization (defaults chosen on the IR test collections: docs/ranking.md).
+  // normalization (defaults chosen on the IR test collections:
+  // docs/ranking.md).
   double bm25_k1 = kDefaultK1;
   double bm25_b = kDefaultB;
 

@@ -122,12 +122,14 @@ TEST_CASE("tokens of tricky text, English and Spanish") {
 // and a million random strings the same way).
 TEST_CASE("ASCII fast path: the same tokens as ICU alone") {
   const std::string texts[] = {
-      "U.S. officials said, \"242,000\" or 1.5; 3;4 v1.2 a.b.c a..b don't 'quoted'",
+      "U.S. officials said, \"242,000\" or 1.5; 3;4 v1.2 a.b.c a..b don't "
+      "'quoted'",
       "seti@home @user ana@example.com http://x.org/a_b?c=d&e=f#frag",
       "snake_case __init__ _ __ ___ a_ _a 9_9 _9_",
       "23:10:56 2024-01-19 nota:El x'y 1'000 a'1 1'a 1.a a.1 1,a",
       "migración y EE.UU. \u201Cquoted\u201D don\u2019t caf\u00E9,bar",
-      "infor\u00ADmation zero\u200Bwidth \u05D0\u05D1 \u4E2D\u6587 ok\U0001F600ok",
+      "infor\u00ADmation zero\u200Bwidth \u05D0\u05D1 \u4E2D\u6587 "
+      "ok\U0001F600ok",
       "tab\there\nnew line\r\nwindows \xFF bad byte \xC3 end",
       "a\u0301b  \u0301lead x\u00A0nbsp",
   };

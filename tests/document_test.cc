@@ -327,7 +327,8 @@ TEST_CASE("to_stored / from_stored round trip") {
   CHECK(back.lang == d.lang);
   CHECK(back.body == d.body);
 
-  const auto no_body = bilex::from_stored(bilex::to_stored(d), /*with_body=*/false);
+  const auto no_body =
+      bilex::from_stored(bilex::to_stored(d), /*with_body=*/false);
   CHECK(no_body.id == d.id);
   CHECK(no_body.title == d.title);
   CHECK(no_body.body.empty());
@@ -349,8 +350,9 @@ TEST_CASE("to_stored / from_stored round trip") {
 }
 
 TEST_CASE("from_stored of garbage is an empty document, never a throw") {
-  for (const std::string data : {"", "{", "[1]", "\xff\xfe", "null", "b1", "b15:abc",
-                                 "b1x:", "b13:abc", "b13:abc0:", "b199999999999:x"}) {
+  for (const std::string data :
+       {"", "{", "[1]", "\xff\xfe", "null", "b1", "b15:abc", "b1x:", "b13:abc",
+        "b13:abc0:", "b199999999999:x"}) {
     CAPTURE(data);
     bilex::Document d;
     REQUIRE_NOTHROW(d = bilex::from_stored(data));

@@ -83,10 +83,10 @@ TEST_CASE("detect_language: a short German text is neither en nor es") {
   CHECK(g.lang == Lang::und);
 }
 
-// Regression: CLD2 identifies this as German, finds neither English nor Spanish,
-// and the function-word vote then calls it English (confidence 0.3) because
-// of the single word "in". language.h promises und for a text "in neither
-// English nor Spanish".
+// Regression: CLD2 identifies this as German, finds neither English nor
+// Spanish, and the function-word vote then calls it English (confidence 0.3)
+// because of the single word "in". language.h promises und for a text "in
+// neither English nor Spanish".
 TEST_CASE("detect_language: a German sentence is und") {
   const auto g = bilex::detect_language(
       "Die Bundesregierung hat heute neue Maßnahmen zur Migrationspolitik "

@@ -327,7 +327,8 @@ TEST_CASE("-\"phrase\" and -(group) exclude") {
   CHECK(f.match("mexico -(border OR frontera)") == "names-en");
 }
 
-// Regression: title:(...) drops the field: the lexer clears the pending field at
+// Regression: title:(...) drops the field: the lexer clears the pending field
+// at
 // "(", so title:(border talks) searches the body.
 TEST_CASE("title:(words) searches the title") {
   Fixture f;

@@ -24,7 +24,9 @@ namespace {
 std::vector<bilex::Document> load(const std::vector<std::string>& paths) {
   std::vector<bilex::Document> docs;
   bilex::ReaderCallbacks cb;
-  cb.is_unchanged = [](const std::string&, const std::string&) { return false; };
+  cb.is_unchanged = [](const std::string&, const std::string&) {
+    return false;
+  };
   cb.hash_unchanged = cb.is_unchanged;
   cb.on_unchanged = [](const std::string&) {};
   cb.on_article = [&](bilex::Article&& a) { docs.push_back(std::move(a.doc)); };
@@ -59,15 +61,18 @@ int langid(const std::vector<bilex::Document>& docs) {
       if (t.lang == bilex::Lang::und) ++c.title_und;
     }
   }
-  std::printf("| lang | articles | whole article | titles | title alone | title und |\n");
+  std::printf(
+      "| lang | articles | whole article | titles | title alone | title und "
+      "|\n");
   std::printf("|---|---:|---:|---:|---:|---:|\n");
   for (const auto& [lang, c] : by_lang) {
-    std::printf("| %s | %zu | %.2f%% | %zu | %.2f%% | %.2f%% |\n", lang.c_str(), c.n,
-                100.0 * c.body_ok / c.n, c.title_n,
+    std::printf("| %s | %zu | %.2f%% | %zu | %.2f%% | %.2f%% |\n", lang.c_str(),
+                c.n, 100.0 * c.body_ok / c.n, c.title_n,
                 c.title_n ? 100.0 * c.title_ok / c.title_n : 0.0,
                 c.title_n ? 100.0 * c.title_und / c.title_n : 0.0);
   }
-  for (const auto& [k, n] : confusions) std::printf("confusion %s: %zu\n", k.c_str(), n);
+  for (const auto& [k, n] : confusions)
+    std::printf("confusion %s: %zu\n", k.c_str(), n);
   return 0;
 }
 
@@ -84,27 +89,35 @@ int speed(const std::vector<bilex::Document>& docs) {
       Xapian::Document doc;
       Xapian::termpos pos = 0;
       bilex::Analyzer::AccentSink accents;
-      analyzer.index_text(doc, d.title, d.lang, bilex::Field::title, &pos, 1, nullptr);
+      analyzer.index_text(doc, d.title, d.lang, bilex::Field::title, &pos, 1,
+                          nullptr);
       pos = 0;
-      analyzer.index_text(doc, d.body, d.lang, bilex::Field::body, &pos, 1, &accents);
+      analyzer.index_text(doc, d.body, d.lang, bilex::Field::body, &pos, 1,
+                          &accents);
       tokens += pos;
     }
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     rates.push_back(bytes / 1e6 / s);
   }
   std::sort(rates.begin(), rates.end());
-  std::printf("analyzer (tokenize + fold + stem + terms), 1 thread: %.2f MB in %zu docs, "
-              "median of 3 runs %.2f MB/s (min %.2f, max %.2f)\n",
-              bytes / 1e6, docs.size(), rates[1], rates[0], rates[2]);
+  std::printf(
+      "analyzer (tokenize + fold + stem + terms), 1 thread: %.2f MB in %zu "
+      "docs, "
+      "median of 3 runs %.2f MB/s (min %.2f, max %.2f)\n",
+      bytes / 1e6, docs.size(), rates[1], rates[0], rates[2]);
   return 0;
 }
 
-bool same_tokens(const std::vector<bilex::Token>& a, const std::vector<bilex::Token>& b) {
+bool same_tokens(const std::vector<bilex::Token>& a,
+                 const std::vector<bilex::Token>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].term != b[i].term ||
-        a[i].accented != b[i].accented || a[i].pos != b[i].pos ||
-        a[i].alternative != b[i].alternative || a[i].keep != b[i].keep)
+    if (a[i].begin != b[i].begin || a[i].end != b[i].end ||
+        a[i].term != b[i].term || a[i].accented != b[i].accented ||
+        a[i].pos != b[i].pos || a[i].alternative != b[i].alternative ||
+        a[i].keep != b[i].keep)
       return false;
   }
   return true;
@@ -113,8 +126,9 @@ bool same_tokens(const std::vector<bilex::Token>& a, const std::vector<bilex::To
 std::string show(const std::vector<bilex::Token>& v) {
   std::string s;
   for (const auto& t : v)
-    s += "[" + t.term + " " + std::to_string(t.begin) + "-" + std::to_string(t.end) + " p" +
-         std::to_string(t.pos) + (t.alternative ? " alt" : "") + "]";
+    s += "[" + t.term + " " + std::to_string(t.begin) + "-" +
+         std::to_string(t.end) + " p" + std::to_string(t.pos) +
+         (t.alternative ? " alt" : "") + "]";
   return s;
 }
 
@@ -130,22 +144,63 @@ int tokcheck(const std::vector<bilex::Document>& docs) {
     size_t k = 0;
     while (k < a.size() && k < b.size() && same_tokens({a[k]}, {b[k]})) ++k;
     const size_t from = k > 2 ? k - 2 : 0;
-    const size_t at = k < b.size() ? b[k].begin : (k < a.size() ? a[k].begin : 0);
+    const size_t at =
+        k < b.size() ? b[k].begin : (k < a.size() ? a[k].begin : 0);
     const size_t ctx = at > 30 ? at - 30 : 0;
-    std::printf("differ: %s at token %zu: \"%s\"\n  fast %s\n  icu  %s\n", where.c_str(), k,
-                text.substr(ctx, 80).c_str(),
-                show(std::vector<bilex::Token>(a.begin() + std::min(from, a.size()), a.begin() + std::min(k + 3, a.size()))).c_str(),
-                show(std::vector<bilex::Token>(b.begin() + std::min(from, b.size()), b.begin() + std::min(k + 3, b.size()))).c_str());
+    std::printf(
+        "differ: %s at token %zu: \"%s\"\n  fast %s\n  icu  %s\n",
+        where.c_str(), k, text.substr(ctx, 80).c_str(),
+        show(std::vector<bilex::Token>(a.begin() + std::min(from, a.size()),
+                                       a.begin() + std::min(k + 3, a.size())))
+            .c_str(),
+        show(std::vector<bilex::Token>(b.begin() + std::min(from, b.size()),
+                                       b.begin() + std::min(k + 3, b.size())))
+            .c_str());
   };
   for (const auto& d : docs) {
     check(d.title, d.id + " title");
     check(d.body, d.id);
   }
-  const std::vector<std::string> alphabet = {
-      "a", "Z", "9", "_", ".", ",", ";", ":", "'", "@", "#", "-", "/", " ", "\n",
-      "\t", "+", "$", "%", "&", "(", ")", "\"", "!", "?", "0", "x", "Y", "\xC3\xA9",
-      "\xC3\xB1", "\xE2\x80\x99", "\xE2\x80\x9C", "\xC2\xAD", "\xE2\x80\x8B",
-      "\xCC\x81", "\xE4\xB8\xAD", "\xD7\x90", "\xF0\x9F\x98\x80", "\xC2\xA0", "\xFF"};
+  const std::vector<std::string> alphabet = {"a",
+                                             "Z",
+                                             "9",
+                                             "_",
+                                             ".",
+                                             ",",
+                                             ";",
+                                             ":",
+                                             "'",
+                                             "@",
+                                             "#",
+                                             "-",
+                                             "/",
+                                             " ",
+                                             "\n",
+                                             "\t",
+                                             "+",
+                                             "$",
+                                             "%",
+                                             "&",
+                                             "(",
+                                             ")",
+                                             "\"",
+                                             "!",
+                                             "?",
+                                             "0",
+                                             "x",
+                                             "Y",
+                                             "\xC3\xA9",
+                                             "\xC3\xB1",
+                                             "\xE2\x80\x99",
+                                             "\xE2\x80\x9C",
+                                             "\xC2\xAD",
+                                             "\xE2\x80\x8B",
+                                             "\xCC\x81",
+                                             "\xE4\xB8\xAD",
+                                             "\xD7\x90",
+                                             "\xF0\x9F\x98\x80",
+                                             "\xC2\xA0",
+                                             "\xFF"};
   uint64_t state = 20261123;
   for (int n = 0; n < 1000000; ++n) {
     state = state * 6364136223846793005ull + 1442695040888963407ull;

@@ -242,15 +242,15 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   if (text.empty()) return out;
   out.reserve(text.size() / 6 + 1);
   uint32_t pos = 0;
-  // One written word [start, end) of `text`.
-  auto emit = [&](size_t start, size_t end) {
+  // One written word [start, end) of `text`; `ascii` when it is known to be.
+  auto emit = [&](size_t start, size_t end, bool ascii) {
     Token tok;
     tok.begin = static_cast<uint32_t>(start);
     tok.end = static_cast<uint32_t>(end);
     tok.pos = pos;
     const std::string_view written =
         text.substr(tok.begin, tok.end - tok.begin);
-    if (is_ascii(written)) {
+    if (ascii || is_ascii(written)) {
       tok.term.resize(written.size());
       std::transform(
           written.begin(), written.end(), tok.term.begin(),
@@ -277,23 +277,22 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   // ICU's word breaks over [begin, end): the break iterator reads the UTF-8
   // directly (ill-formed bytes read as U+FFFD). Spaces, punctuation,
   // symbols and emoji have status UBRK_WORD_NONE.
-  UText* ut = nullptr;
-  std::unique_ptr<UText, decltype(&utext_close)> guard(nullptr, &utext_close);
+  // One UText, reopened on each range.
+  std::unique_ptr<UText, decltype(&utext_close)> ut(nullptr, &utext_close);
   auto icu_words = [&](size_t begin, size_t end) {
     UErrorCode status = U_ZERO_ERROR;
-    ut = utext_openUTF8(ut, text.data() + begin,
-                        static_cast<int64_t>(end - begin), &status);
+    UText* opened = utext_openUTF8(ut.get(), text.data() + begin,
+                                   static_cast<int64_t>(end - begin), &status);
     throw_if_failed(status, "utext_openUTF8");
-    guard.release();
-    guard.reset(ut);
-    breaker_->setText(ut, status);
+    if (!ut) ut.reset(opened);
+    breaker_->setText(ut.get(), status);
     throw_if_failed(status, "BreakIterator::setText");
     int32_t start = breaker_->first();
     for (int32_t stop = breaker_->next(); stop != icu::BreakIterator::DONE;
          start = stop, stop = breaker_->next()) {
       if (breaker_->getRuleStatus() < UBRK_WORD_NUMBER) continue;
       emit(begin + static_cast<size_t>(start),
-           begin + static_cast<size_t>(stop));
+           begin + static_cast<size_t>(stop), false);
     }
   };
   if (!ascii_fast_path_) {
@@ -343,7 +342,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
         }
         break;
       }
-      emit(start, j);
+      emit(start, j, true);
     }
     i = e;
   }

@@ -282,13 +282,12 @@ std::string to_stored(const Document& doc) {
 }
 
 Document from_stored(std::string_view data, bool with_body) {
-  Document doc;
-  if (!data.starts_with(kStoredMagic)) return doc;
+  if (!data.starts_with(kStoredMagic)) return {};
   data.remove_prefix(kStoredMagic.size());
   Document d;
   if (!get_field(&data, &d.id) || !get_field(&data, &d.title) ||
       !get_field(&data, &d.date) || data.empty())
-    return doc;
+    return {};
   d.lang = data[0] == 'e' ? Lang::en : data[0] == 's' ? Lang::es : Lang::und;
   if (with_body) d.body.assign(data.substr(1));
   return d;

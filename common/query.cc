@@ -359,6 +359,7 @@ class Parser {
       p.query = Xapian::Query(Xapian::Query::OP_WILDCARD,
                               Analyzer::exact_prefix(field) + last.term, 200,
                               Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      g.query = p.query;
       if (wanted(l)) out_->groups.push_back(std::move(g));
       return p;
     }
@@ -386,6 +387,7 @@ class Parser {
     p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
                             alternatives.end());
     p.stopword = all_stop;
+    g.query = p.query;
     if (wanted(l)) out_->groups.push_back(std::move(g));
     return p;
   }
@@ -415,6 +417,7 @@ class Parser {
       p.query = Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
                               terms.end(), terms.size());
     }
+    g.query = p.query;
     if (!negated) out_->groups.push_back(std::move(g));
     return p;
   }

@@ -20,6 +20,7 @@ struct MatchGroup {
   std::vector<std::string> phrase;  // exact terms in order, for a phrase
   std::string prefix;               // for prefix*: exact terms starting so
   std::string label;                // as typed, for --explain
+  Xapian::Query query;  // what the word or phrase matches, for --explain
 };
 
 enum class MatchMode {

@@ -1,5 +1,6 @@
 #include "common/stopwords.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_set>
 
@@ -87,6 +88,14 @@ bool is_stopword(std::string_view term, Lang lang) {
       break;
   }
   return false;
+}
+
+std::vector<std::string_view> stopwords(Lang lang) {
+  std::vector<std::string_view> out;
+  if (lang == Lang::en) out.assign(english().begin(), english().end());
+  if (lang == Lang::es) out.assign(spanish().begin(), spanish().end());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace bilex

@@ -185,6 +185,7 @@ void read_text_file(const fs::path& p, const std::string& id,
     cb.on_problem({source, ec.message(), true, id});
     return;
   }
+  if (cb.on_consumed) cb.on_consumed(size);
   if (size > kMaxFileBytes) {
     cb.on_problem({source,
                    "larger than " + std::to_string(kMaxFileBytes >> 20) +
@@ -249,10 +250,6 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
     if (cb.on_consumed && now > reported) cb.on_consumed(now - reported);
     reported = now;
   };
-  struct ReportAtExit {
-    decltype(report)& r;
-    ~ReportAtExit() { r(); }
-  } at_exit{report};
   try {
     while (lines.next(&line)) {
       ++number;
@@ -296,9 +293,11 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       cb.on_article(std::move(a));
     }
   } catch (const std::exception& e) {
+    report();
     cb.on_problem({source + ":" + std::to_string(number + 1), e.what()});
     return false;
   }
+  report();
   return true;
 }
 
@@ -388,7 +387,6 @@ bool read_input(const std::string& path, const ReaderCallbacks& cb) {
     const Kind k = kind_of(root);
     if (k == Kind::text) {
       read_text_file(root, root.filename().string(), cb);
-      if (cb.on_consumed) cb.on_consumed(fs::file_size(root, ec));
       return true;
     }
     if (k == Kind::none) {
@@ -411,11 +409,6 @@ bool read_input(const std::string& path, const ReaderCallbacks& cb) {
     const Kind k = kind_of(f);
     if (k == Kind::text) {
       read_text_file(f, f.lexically_relative(root).generic_string(), cb);
-      if (cb.on_consumed) {
-        std::error_code ec;
-        const uint64_t size = fs::file_size(f, ec);
-        if (!ec) cb.on_consumed(size);
-      }
     } else {
       all_read = read_jsonl_file(f, k, cb) && all_read;
     }

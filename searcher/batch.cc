@@ -99,16 +99,10 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
           } else {
             ++late;
           }
-          SearchRequest req = base;
-          req.query = queries[i % queries.size()];
-          try {
-            (void)searchers[t]->search(req);
+          if (run_one(*searchers[t], queries[i % queries.size()]) >= 0)
             latencies[i] = std::chrono::duration<double, std::milli>(
                                std::chrono::steady_clock::now() - due)
                                .count();
-          } catch (const QueryError&) {
-            ++errors;
-          }
         }
       });
     for (auto& th : pool) th.join();

@@ -19,6 +19,12 @@ Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
   return Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
 }
 
+// BM25 with the request's k1 and b; Xapian's defaults for the rest (k2 = 0,
+// k3 = 1, a floor of 0.5 on the normalized document length).
+Xapian::BM25Weight weighting(const SearchRequest& req) {
+  return Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5);
+}
+
 std::string date_key(const std::string& date, const char* option) {
   const auto d = parse_iso_date(date);
   if (!d || date.size() != 10)
@@ -105,38 +111,16 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   return fixed;
 }
 
-// The score a word or phrase of the query gives the hit: its terms (exact
-// form and stems, as the query has them) matched against this document
-// alone, with the same weighting. The parts add up to the hit's score.
+// The score a word or phrase of the query gives the hit: the query the
+// parser built for it, matched against this document alone with the same
+// weighting. The parts add up to the hit's score.
 void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
                        Hit* hit) {
   const Xapian::Query only(bounded_term(schema::kId, hit->id));
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(
-      Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
+  enquire.set_weighting_scheme(weighting(req));
   for (const MatchGroup& g : pq.groups) {
-    Xapian::Query q;
-    if (!g.phrase.empty()) {
-      q = Xapian::Query(Xapian::Query::OP_PHRASE, g.phrase.begin(),
-                        g.phrase.end(),
-                        static_cast<Xapian::termcount>(g.phrase.size()));
-    } else if (!g.prefix.empty()) {
-      q = Xapian::Query(Xapian::Query::OP_WILDCARD, g.prefix, 200,
-                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    } else {
-      std::vector<Xapian::Query> parts(g.exact.begin(), g.exact.end());
-      for (Lang lang : {Lang::en, Lang::es}) {
-        std::vector<std::string> stems;
-        for (const auto& [l, stem] : g.stems)
-          if (l == lang)
-            stems.push_back(Analyzer::stem_prefix(Field::body, lang) + stem);
-        if (!stems.empty())
-          parts.emplace_back(Xapian::Query::OP_SYNONYM, stems.begin(),
-                             stems.end());
-      }
-      q = Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-    }
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, only));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, g.query, only));
     const Xapian::MSet m = enquire.get_mset(0, 1);
     hit->contributions.emplace_back(g.label,
                                     m.empty() ? 0.0 : m.begin().get_weight());
@@ -175,10 +159,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   }
 
   Xapian::Enquire enquire(db_);
-  // k2 = 0 and k3 = 1 (query term frequencies count linearly); Xapian's
-  // default floor on the normalized document length.
-  enquire.set_weighting_scheme(
-      Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5));
+  enquire.set_weighting_scheme(weighting(req));
   if (req.sort == SortOrder::date) {
     enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   } else {

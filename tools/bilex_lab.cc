@@ -3,6 +3,8 @@
 //                              records' "lang" field, whole articles and
 //                              titles alone
 //   bilex-lab speed FILE...    analyzer throughput on one core (MB/s)
+//   bilex-lab stopwords en|es  the analyzer's stopwords, one per line (for
+//                              scripts/make-queries)
 //   bilex-lab tokcheck FILE... the tokenizer's ASCII fast path against ICU
 //                              alone, on every article and on a million
 //                              random strings of word characters and
@@ -17,6 +19,7 @@
 
 #include "common/analyzer.h"
 #include "common/language.h"
+#include "common/stopwords.h"
 #include "indexer/corpus_reader.h"
 
 namespace {
@@ -220,10 +223,20 @@ int tokcheck(const std::vector<bilex::Document>& docs) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: bilex-lab langid|speed|tokcheck FILE...\n";
+    std::cerr
+        << "usage: bilex-lab langid|speed|tokcheck FILE... | stopwords en|es\n";
     return 2;
   }
   const std::string cmd = argv[1];
+  if (cmd == "stopwords") {
+    const auto lang = bilex::parse_lang(argv[2]);
+    if (!lang || *lang == bilex::Lang::und) {
+      std::cerr << "bilex-lab: stopwords: en or es, not " << argv[2] << '\n';
+      return 2;
+    }
+    for (std::string_view w : bilex::stopwords(*lang)) std::cout << w << '\n';
+    return 0;
+  }
   const auto docs = load(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "langid") return langid(docs);
   if (cmd == "speed") return speed(docs);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/language.h"
 
@@ -36,6 +37,20 @@ struct Document {
 // Normalizes a date written as YYYY-MM-DD (optionally followed by a time)
 // to "YYYY-MM-DD"; nullopt when it is not a valid calendar date.
 [[nodiscard]] std::optional<std::string> parse_iso_date(std::string_view s);
+
+// Limits on one document, applied by the readers after parsing. A longer
+// id refuses the document (an id cut short could name another one); a
+// longer title or body is cut, on a word boundary where one is near, and
+// the document indexed with a warning. They bound the memory one document
+// takes to analyze (about 20 times its text).
+inline constexpr size_t kMaxIdBytes = 4096;
+inline constexpr size_t kMaxTitleBytes = 1000;
+inline constexpr size_t kMaxBodyBytes = 8u << 20;
+
+// Applies the limits to `doc`. Returns the reason when the document is
+// refused, else an empty string; appends a warning for each cut.
+[[nodiscard]] std::string enforce_limits(Document& doc,
+                                         std::vector<std::string>* warnings);
 
 // The title to show: the title, else the file name of the id.
 [[nodiscard]] std::string display_title(const Document& doc);

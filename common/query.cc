@@ -345,6 +345,7 @@ class Parser {
     }
     const Field field = l.field == "title" ? Field::title : Field::body;
     const std::vector<Token> tokens = analyzer_.tokenize(l.text);
+    count_words(tokens);
     if (tokens.empty()) return p;
     const size_t words = static_cast<size_t>(
         std::count_if(tokens.begin(), tokens.end(),
@@ -394,7 +395,18 @@ class Parser {
 
   Part phrase(const Lexeme& l) {
     const Field field = l.field == "title" ? Field::title : Field::body;
-    return phrase_of(analyzer_.tokenize(l.text), field, l.text, !wanted(l));
+    const std::vector<Token> tokens = analyzer_.tokenize(l.text);
+    count_words(tokens);
+    return phrase_of(tokens, field, l.text, !wanted(l));
+  }
+
+  void count_words(const std::vector<Token>& tokens) {
+    words_ += static_cast<size_t>(
+        std::count_if(tokens.begin(), tokens.end(),
+                      [](const Token& t) { return !t.alternative; }));
+    if (words_ > kMaxQueryWords)
+      throw QueryError("query too long: more than " +
+                       std::to_string(kMaxQueryWords) + " words");
   }
 
   Part phrase_of(const std::vector<Token>& tokens, Field field,
@@ -437,6 +449,7 @@ class Parser {
   std::string group_field_;  // field of an enclosing title:( … )
   int negated_ = 0;          // enclosing NOT / -( … )
   int depth_ = 0;
+  size_t words_ = 0;
   static constexpr int kMaxDepth = 100;
 };
 
@@ -455,6 +468,9 @@ Xapian::Query date_range(const std::string& from, const std::string& to) {
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
                         const Xapian::Database* db, MatchMode mode) {
+  if (text.size() > kMaxQueryBytes)
+    throw QueryError("query too long: " + std::to_string(text.size()) +
+                     " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
   ParsedQuery out;
   Parser parser(lex(text), analyzer, db, mode, &out);
   parser.run();

@@ -37,11 +37,17 @@ struct ParsedQuery {
   std::string description;  // the Xapian query, for --explain
 };
 
+// Limits on one query: beyond them a query is refused (QueryError), as
+// matching and highlighting cost grows faster than the number of words.
+inline constexpr size_t kMaxQueryBytes = 64u << 10;
+inline constexpr size_t kMaxQueryWords = 1024;
+
 // Parses `text`: words, "phrases", prefix*, OR, AND, NOT, -word,
 // parentheses, title:, lang:, date:FROM..TO (either end open). Never
 // crashes on malformed input: stray operators and parentheses are dropped,
 // an unterminated quote runs to the end. Throws QueryError for a value that
-// cannot be understood (lang:xx, an invalid date). `db` supplies the accent
+// cannot be understood (lang:xx, an invalid date) and for a query over the
+// limits above. `db` supplies the accent
 // variants of stems (may be null).
 [[nodiscard]] ParsedQuery parse_query(std::string_view text,
                                       const Analyzer& analyzer,

@@ -122,27 +122,39 @@ class ZstdSource : public ByteSource {
   bool frame_done_ = true;
 };
 
-// Splits a byte stream into lines ('\n'; a trailing '\r' is dropped).
+// Splits a byte stream into lines ('\n'; a trailing '\r' is dropped). A
+// line longer than kMaxFileBytes is not held in memory: it is passed over
+// and reported as too long.
 class LineReader {
  public:
   explicit LineReader(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
-  bool next(std::string* line) {
+  // Reads the next line into *line; false at the end of the stream. Sets
+  // *too_long (and leaves *line empty) for a line over the limit.
+  bool next(std::string* line, bool* too_long) {
     line->clear();
+    *too_long = false;
     while (true) {
-      const size_t nl = buf_.find('\n', pos_);
+      const size_t nl = buf_.find('\n', scanned_);
       if (nl != std::string::npos) {
-        line->assign(buf_, pos_, nl - pos_);
-        pos_ = nl + 1;
+        if (!*too_long) line->assign(buf_, pos_, nl - pos_);
+        pos_ = scanned_ = nl + 1;
         break;
       }
-      buf_.erase(0, pos_);
+      if (*too_long || buf_.size() - pos_ > kMaxFileBytes) {
+        *too_long = true;
+        buf_.clear();
+      } else {
+        buf_.erase(0, pos_);
+      }
       pos_ = 0;
+      scanned_ = buf_.size();
       char chunk[1 << 16];
       const size_t got = src_->read(chunk, sizeof chunk);
       if (got == 0) {
-        if (buf_.empty()) return false;
-        line->swap(buf_);
+        if (buf_.empty() && !*too_long) return false;
+        if (!*too_long) line->swap(buf_);
         buf_.clear();
+        scanned_ = 0;
         break;
       }
       buf_.append(chunk, got);
@@ -155,8 +167,23 @@ class LineReader {
  private:
   std::unique_ptr<ByteSource> src_;
   std::string buf_;
-  size_t pos_ = 0;
+  size_t pos_ = 0;      // start of the next line in buf_
+  size_t scanned_ = 0;  // buf_ holds no '\n' between pos_ and this
 };
+
+// Applies the document limits; reports a refusal or the cuts. Returns false
+// when the document is refused.
+bool within_limits(Document& doc, const std::string& source,
+                   const ReaderCallbacks& cb) {
+  std::vector<std::string> warnings;
+  const std::string refusal = enforce_limits(doc, &warnings);
+  if (!refusal.empty()) {
+    cb.on_problem({source, refusal});
+    return false;
+  }
+  for (std::string& w : warnings) cb.on_problem({source, w, false, doc.id});
+  return true;
+}
 
 bool looks_binary(std::string_view s) {
   const std::string_view head = s.substr(0, 8192);
@@ -235,6 +262,7 @@ void read_text_file(const fs::path& p, const std::string& id,
     cb.on_problem({source, "no text after the metadata", true, id});
     return;
   }
+  if (!within_limits(a.doc, source, cb)) return;
   cb.on_article(std::move(a));
 }
 
@@ -243,6 +271,7 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
                 const ReaderCallbacks& cb) {
   LineReader lines(std::move(src));
   std::string line;
+  bool too_long = false;
   size_t number = 0;
   uint64_t reported = 0;
   auto report = [&] {
@@ -251,17 +280,17 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
     reported = now;
   };
   try {
-    while (lines.next(&line)) {
+    while (lines.next(&line, &too_long)) {
       ++number;
       if ((number & 63) == 0) report();
-      if (blank(line)) continue;
       const std::string where = source + ":" + std::to_string(number);
-      if (line.size() > kMaxFileBytes) {
+      if (too_long) {
         cb.on_problem({where, "line longer than " +
                                   std::to_string(kMaxFileBytes >> 20) +
                                   " MiB"});
         continue;
       }
+      if (blank(line)) continue;
       size_t repaired = 0;
       line = repair_utf8(line, &repaired);
       std::string error;
@@ -274,6 +303,7 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
         cb.on_problem({where, "empty body", true, doc->id});
         continue;
       }
+      if (!within_limits(*doc, where, cb)) continue;
       if (repaired > 0) {
         cb.on_problem({where,
                        "invalid UTF-8 repaired (" + std::to_string(repaired) +

@@ -494,6 +494,21 @@ void swap_in(const fs::path& from, const fs::path& to) {
   fs::remove_all(from, ec);  // the old index, now at `from`
 }
 
+// Removes the side directories of a fresh build that did not finish (a
+// full disk, an error), so that they do not hold the space it lacked.
+class SideDirs {
+ public:
+  void add(const fs::path& p) { paths_.push_back(p); }
+  void release() { paths_.clear(); }
+  ~SideDirs() {
+    std::error_code ec;
+    for (const fs::path& p : paths_) fs::remove_all(p, ec);
+  }
+
+ private:
+  std::vector<fs::path> paths_;
+};
+
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
@@ -525,10 +540,14 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     unsigned n = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
     n = std::max(1u, std::min(n, 16u));
     std::vector<fs::path> paths;
+    const fs::path compacted = parent / (side + "compact-" + pid);
+    SideDirs cleanup;  // destroyed after the shards, which write in them
+    cleanup.add(compacted);
     std::vector<std::unique_ptr<Shard>> shards;
     for (unsigned i = 0; i < n; ++i) {
       paths.push_back(parent /
                       (side + "shard" + std::to_string(i) + "-" + pid));
+      cleanup.add(paths.back());
       shards.push_back(std::make_unique<Shard>(paths.back(), opts));
     }
     Writer writer(nullptr, &shards, opts, true, summary, progress);
@@ -539,11 +558,11 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     for (const fs::path& p : paths)
       all.add_database(Xapian::Database(p.string()));
     summary.docs = all.get_doccount();
-    const fs::path compacted = parent / (side + "compact-" + pid);
     all.compact(compacted.string());
     all.close();
     for (const fs::path& p : paths) fs::remove_all(p, ec);
     swap_in(compacted, dir);
+    cleanup.release();
   } else {
     Xapian::WritableDatabase db;
     try {

@@ -118,6 +118,15 @@ int main(int argc, char** argv) {
     return run(opts, json, quiet);
   } catch (const bilex::IndexError& e) {
     std::cerr << "bilex-index: " << e.what() << '\n';
+  } catch (const Xapian::DatabaseError& e) {
+    // A full disk, an I/O error: what was committed stays.
+    std::cerr << "bilex-index: cannot update index " << opts.db << ": "
+              << e.get_msg()
+              << (e.get_error_string()
+                      ? std::string(" (") + e.get_error_string() + ")"
+                      : std::string())
+              << "; it is kept as of its last commit (re-run once this is "
+                 "fixed)\n";
   } catch (const Xapian::Error& e) {
     std::cerr << "bilex-index: " << opts.db << ": " << e.get_description()
               << '\n';

@@ -6,7 +6,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "common/unicode.h"
 #include "test_util.h"
 
 using bilex::Lang;
@@ -396,4 +398,47 @@ TEST_CASE("content_hash: 16 hex digits, stable, content-sensitive") {
 TEST_CASE("content_hash is the standard 64-bit FNV-1a") {
   CHECK(bilex::content_hash("") == "cbf29ce484222325");
   CHECK(bilex::content_hash("a") == "af63dc4c8601ec8c");
+}
+
+TEST_CASE("enforce_limits: long ids refused, long titles and bodies cut") {
+  std::vector<std::string> warnings;
+  bilex::Document d;
+  d.id = std::string(bilex::kMaxIdBytes, 'i');
+  d.title = "Short";
+  d.body = "body";
+  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  CHECK(warnings.empty());
+  CHECK(d.title == "Short");
+
+  d.id += "i";
+  CHECK(bilex::enforce_limits(d, &warnings) ==
+        "id longer than 4096 bytes (4097)");
+
+  // A title is cut before a space near the limit, never inside a UTF-8
+  // sequence, and marked with an ellipsis.
+  d.id = "x";
+  d.title.clear();
+  while (d.title.size() < 3000) d.title += "mig\xC3\xB1ón ";
+  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "title longer than 1000 bytes (3006): cut");
+  CHECK(d.title.size() <= bilex::kMaxTitleBytes);
+  CHECK(d.title.ends_with("ón\xE2\x80\xA6"));
+  CHECK(bilex::repair_utf8(d.title) == d.title);
+
+  // No space at all: cut at the last whole character before the limit.
+  warnings.clear();
+  d.title.clear();
+  while (d.title.size() < 2000) d.title += "\xC3\xB1";
+  d.title = "ab" + d.title;  // the cut falls inside a two-byte sequence
+  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  CHECK(d.title.size() == 996 + 3);
+  CHECK(bilex::repair_utf8(d.title) == d.title);
+
+  warnings.clear();
+  d.body = std::string(bilex::kMaxBodyBytes - 10, 'a') + " tail words here";
+  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].starts_with("text longer than 8 MiB ("));
+  CHECK(d.body == std::string(bilex::kMaxBodyBytes - 10, 'a') + " tail");
 }

@@ -238,6 +238,23 @@ TEST_CASE("parse_query throws QueryError for values it cannot understand") {
   }
 }
 
+TEST_CASE("parse_query refuses queries over the limits, and only those") {
+  Fixture f;
+  std::string words;
+  for (size_t i = 0; i < bilex::kMaxQueryWords; ++i) words += "w ";
+  CHECK_NOTHROW((void)f.parse(words));
+  CHECK_THROWS_WITH_AS((void)f.parse(words + "w"),
+                       "query too long: more than 1024 words",
+                       bilex::QueryError);
+  // Words inside phrases and OR lists count too.
+  CHECK_THROWS_AS((void)f.parse("\"" + words + "\" OR w"), bilex::QueryError);
+  const std::string big(bilex::kMaxQueryBytes, 'x');
+  CHECK_NOTHROW((void)f.parse(big));  // one long word
+  CHECK_THROWS_WITH_AS((void)f.parse(big + "x"),
+                       "query too long: 65537 bytes (at most 65536)",
+                       bilex::QueryError);
+}
+
 TEST_CASE("parse_query accepts filters") {
   Fixture f;
   const std::string cases[] = {

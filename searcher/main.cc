@@ -140,6 +140,32 @@ int main(int argc, char** argv) {
       "Ranking: BM25 K1,B (default: " +
           std::to_string(c.req.bm25_k1).substr(0, 4) + "," +
           std::to_string(c.req.bm25_b).substr(0, 4) + ")");
+  app.add_option_function<std::string>(
+      "--feedback",
+      [&](const std::string& v) {
+        unsigned docs = 0, terms = 0;
+        double weight = 0;
+        char tail = 0;
+        if (v == "off") {
+          c.req.feedback_docs = 0;
+          return;
+        }
+        if (std::sscanf(v.c_str(), "%u,%u,%lf%c", &docs, &terms, &weight,
+                        &tail) != 3 ||
+            docs > 1000 || terms > 1000 || weight < 0 || weight > 100)
+          throw CLI::ValidationError(
+              "--feedback",
+              "expected off or DOCS,TERMS,WEIGHT (DOCS and "
+              "TERMS at most 1000, WEIGHT in 0..100), got '" +
+                  v + "'");
+        c.req.feedback_docs = docs;
+        c.req.feedback_terms = terms;
+        c.req.feedback_weight = weight;
+      },
+      "Ranking of queries of " +
+          std::to_string(bilex::SearchRequest::kFeedbackMinWords) +
+          "+ words: add the TERMS stems that best mark the top DOCS hits, "
+          "weighted up to WEIGHT (off, or DOCS,TERMS,WEIGHT)");
   app.add_option(
       "--queries", c.queries,
       "Batch mode: one query per line (- for stdin), JSON Lines out");

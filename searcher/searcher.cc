@@ -1,8 +1,15 @@
 #include "searcher/searcher.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <unordered_set>
 
 #include "common/document.h"
 #include "common/error.h"
@@ -35,29 +42,67 @@ std::string date_key(const std::string& date, const char* option) {
 
 }  // namespace
 
-Searcher::Searcher(const std::string& db_path) : path_(db_path) {
-  if (!std::filesystem::exists(db_path))
-    throw IndexError("no index at " + db_path +
-                     " (build one with bilex-index)");
-  try {
-    db_ = Xapian::Database(db_path);
-  } catch (const Xapian::Error& e) {
-    throw IndexError("no usable index at " + db_path + ": " +
-                     e.get_description());
+Searcher::Searcher(const std::string& db_path) : path_(db_path) { open(); }
+
+Searcher::~Searcher() {
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+}
+
+// The index is opened through a descriptor of its directory, so that every
+// table comes from that one directory even when bilex-index --rebuild swaps
+// a new one in under the path while Xapian opens them one by one (a mix of
+// two indexes reads as corrupt). Without /proc, by its path.
+void Searcher::open() {
+  if (!std::filesystem::exists(path_))
+    throw IndexError("no index at " + path_ + " (build one with bilex-index)");
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw IndexError("no usable index at " + path_ + ": " + why);
   }
-  const std::string version =
-      db_.get_metadata(std::string(schema::kMetaSchema));
-  if (db_.get_doccount() > 0 &&
+  std::string at = "/proc/self/fd/" + std::to_string(fd);
+  if (::access((at + "/iamglass").c_str(), F_OK) != 0) at = path_;
+  Xapian::Database db;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db = Xapian::Database(at);
+      break;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt < 3) continue;  // a commit overwrote what was being read
+      ::close(fd);
+      throw IndexError("no usable index at " + path_ +
+                       ": it kept changing while being opened");
+    } catch (const Xapian::Error& e) {
+      ::close(fd);
+      throw IndexError("no usable index at " + path_ + ": " +
+                       e.get_description());
+    }
+  }
+  const std::string version = db.get_metadata(std::string(schema::kMetaSchema));
+  if (db.get_doccount() > 0 &&
       (version != std::to_string(schema::kVersion) ||
-       db_.get_metadata(std::string(schema::kMetaAnalyzer)) !=
+       db.get_metadata(std::string(schema::kMetaAnalyzer)) !=
            Analyzer::signature())) {
-    throw IndexError("index " + db_path +
+    ::close(fd);
+    throw IndexError("index " + path_ +
                      " was built by an incompatible version of bilex; run "
                      "bilex-index --rebuild");
   }
+  if (dir_fd_ >= 0) ::close(dir_fd_);
+  dir_fd_ = fd;
+  dir_dev_ = st.st_dev;
+  dir_ino_ = st.st_ino;
+  db_ = std::move(db);
 }
 
 SearchResult Searcher::search(const SearchRequest& req) {
+  // A rebuilt index has been swapped in since the last query: open it.
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 &&
+      (st.st_dev != dir_dev_ || st.st_ino != dir_ino_))
+    open();
   for (int attempt = 0;; ++attempt) {
     try {
       return search_once(req);
@@ -114,8 +159,57 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
 // The score a word or phrase of the query gives the hit: the query the
 // parser built for it, matched against this document alone with the same
 // weighting. The parts add up to the hit's score.
+// Stem terms of the body that are not the query's own.
+class FeedbackTerms : public Xapian::ExpandDecider {
+ public:
+  explicit FeedbackTerms(const ParsedQuery& pq) {
+    for (const MatchGroup& g : pq.groups)
+      for (const auto& [lang, stem] : g.stems)
+        own_.insert(Analyzer::stem_prefix(Field::body, lang) + stem);
+  }
+  bool operator()(const std::string& term) const override {
+    return (term.starts_with(schema::kStemEn) ||
+            term.starts_with(schema::kStemEs)) &&
+           !own_.count(term);
+  }
+
+ private:
+  std::unordered_set<std::string> own_;
+};
+
+Xapian::Query Searcher::feedback(const SearchRequest& req,
+                                 const ParsedQuery& pq,
+                                 const Xapian::Query& filter) {
+  size_t words = 0;
+  for (const MatchGroup& g : pq.groups)
+    if (!g.stems.empty() || !g.phrase.empty()) ++words;
+  if (req.feedback_docs == 0 || req.feedback_terms == 0 ||
+      words < SearchRequest::kFeedbackMinWords)
+    return {};
+  Xapian::Enquire enquire(db_);
+  enquire.set_weighting_scheme(weighting(req));
+  enquire.set_query(
+      filtered(pq.relaxed.empty() ? pq.strict : pq.relaxed, filter));
+  const Xapian::MSet top =
+      enquire.get_mset(0, static_cast<Xapian::doccount>(req.feedback_docs));
+  if (top.empty()) return {};
+  Xapian::RSet rset;
+  for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+  const FeedbackTerms decider(pq);
+  const Xapian::ESet eset = enquire.get_eset(
+      static_cast<Xapian::termcount>(req.feedback_terms), rset, &decider);
+  if (eset.empty()) return {};
+  const double strongest = eset.begin().get_weight();
+  std::vector<Xapian::Query> terms;
+  for (auto it = eset.begin(); it != eset.end(); ++it) {
+    terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
+                       req.feedback_weight * it.get_weight() / strongest);
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
 void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
-                       Hit* hit) {
+                       const Xapian::Query& expansion, Hit* hit) {
   const Xapian::Query only(bounded_term(schema::kId, hit->id));
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(weighting(req));
@@ -123,6 +217,12 @@ void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, g.query, only));
     const Xapian::MSet m = enquire.get_mset(0, 1);
     hit->contributions.emplace_back(g.label,
+                                    m.empty() ? 0.0 : m.begin().get_weight());
+  }
+  if (!expansion.empty()) {
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, expansion, only));
+    const Xapian::MSet m = enquire.get_mset(0, 1);
+    hit->contributions.emplace_back("(feedback terms)",
                                     m.empty() ? 0.0 : m.begin().get_weight());
   }
 }
@@ -149,14 +249,24 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
       filters.empty() ? Xapian::Query()
                       : Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
                                       filters.end());
-  r.parsed = filtered(pq.strict, filter).get_description();
   r.suggestion = suggest(req.query, pq);
   if (pq.strict.empty()) {
+    r.parsed = filtered(pq.strict, filter).get_description();
     r.took_ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
     return r;
   }
+  // Feedback terms rank within the all-words and some-words tiers; they do
+  // not add matches.
+  Xapian::Query strict = pq.strict, relaxed = pq.relaxed;
+  const Xapian::Query expansion = feedback(req, pq, filter);
+  if (!expansion.empty()) {
+    strict = Xapian::Query(Xapian::Query::OP_AND_MAYBE, strict, expansion);
+    if (!relaxed.empty())
+      relaxed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, relaxed, expansion);
+  }
+  r.parsed = filtered(strict, filter).get_description();
 
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(weighting(req));
@@ -168,7 +278,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
 
   // Documents with every word first; then, when they run out, documents
   // with only some of them.
-  enquire.set_query(filtered(pq.strict, filter));
+  enquire.set_query(filtered(strict, filter));
   // Counting at least this many matches makes "about N" exact for small
   // result sets, and the same whatever -n is.
   const auto check = static_cast<Xapian::doccount>(
@@ -181,7 +291,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     order.emplace_back(it, false);
   r.total = mset.get_matches_estimated();
   Xapian::MSet rest;
-  if (!pq.relaxed.empty()) {
+  if (!relaxed.empty()) {
     // The total counts partial matches too, whatever the page holds. When
     // the page is not full of strict matches, the strict count is exact.
     const bool fill = mset.size() < req.limit;
@@ -190,8 +300,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     const size_t offset2 =
         fill && req.offset > strict_total ? req.offset - strict_total : 0;
     enquire.set_query(filtered(
-        Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.strict),
-        filter));
+        Xapian::Query(Xapian::Query::OP_AND_NOT, relaxed, strict), filter));
     // Only counting: no document needs a weight.
     if (!fill) enquire.set_weighting_scheme(Xapian::BoolWeight());
     rest = enquire.get_mset(
@@ -218,7 +327,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
       h.snippet =
           make_snippet(analyzer_, d.body, d.lang, pq.groups, req.snippet_chars);
     }
-    if (req.explain) explain(req, pq, &h);
+    if (req.explain) explain(req, pq, expansion, &h);
     r.hits.push_back(std::move(h));
   }
   r.took_ms = std::chrono::duration<double, std::milli>(

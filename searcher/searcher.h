@@ -2,6 +2,7 @@
 // snippets. Returns data; printing is printer.h's job.
 #pragma once
 
+#include <sys/types.h>
 #include <xapian.h>
 
 #include <optional>
@@ -32,9 +33,20 @@ struct SearchRequest {
   // docs/ranking.md).
   double bm25_k1 = kDefaultK1;
   double bm25_b = kDefaultB;
+  // Pseudo-relevance feedback, for queries of at least kFeedbackMinWords
+  // words: the stems that best tell the top `feedback_docs` hits apart
+  // (at most `feedback_terms`) are added to the query, the strongest with
+  // `feedback_weight` times its BM25 weight. 0 docs: off.
+  size_t feedback_docs = kDefaultFeedbackDocs;
+  size_t feedback_terms = kDefaultFeedbackTerms;
+  double feedback_weight = kDefaultFeedbackWeight;
 
   static constexpr double kDefaultK1 = 1.2;
   static constexpr double kDefaultB = 0.75;
+  static constexpr size_t kDefaultFeedbackDocs = 0;
+  static constexpr size_t kDefaultFeedbackTerms = 20;
+  static constexpr double kDefaultFeedbackWeight = 0.5;
+  static constexpr size_t kFeedbackMinWords = 4;
 };
 
 struct Hit {
@@ -65,18 +77,29 @@ class Searcher {
   // Opens the index at `db_path`; throws IndexError when there is no usable
   // index there (missing, or built by an incompatible version).
   explicit Searcher(const std::string& db_path);
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
 
   // Answers `req`; throws QueryError for a query or option that cannot be
-  // understood. Retries when the index changes under it.
+  // understood. Retries when the index changes under it; opens the new
+  // index when --rebuild has swapped one in.
   [[nodiscard]] SearchResult search(const SearchRequest& req);
 
  private:
+  void open();
   SearchResult search_once(const SearchRequest& req);
   std::optional<std::string> suggest(const std::string& query,
                                      const ParsedQuery& pq);
-  void explain(const SearchRequest& req, const ParsedQuery& pq, Hit* hit);
+  Xapian::Query feedback(const SearchRequest& req, const ParsedQuery& pq,
+                         const Xapian::Query& filter);
+  void explain(const SearchRequest& req, const ParsedQuery& pq,
+               const Xapian::Query& expansion, Hit* hit);
 
   std::string path_;
+  int dir_fd_ = -1;  // the index directory, held open (see open())
+  dev_t dir_dev_ = 0;
+  ino_t dir_ino_ = 0;
   Xapian::Database db_;
   Analyzer analyzer_;
 };

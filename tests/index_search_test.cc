@@ -162,6 +162,32 @@ TEST_CASE("Searcher: no usable index is an IndexError") {
   CHECK_THROWS_AS(bilex::Searcher(dir.str("empty")), bilex::IndexError);
 }
 
+TEST_CASE("Searcher: an open searcher follows updates and rebuilds") {
+  Index ix;
+  bilex::Searcher s(ix.dir.str("db"));
+  bilex::SearchRequest req;
+  req.query = "quarantine";
+  CHECK(s.search(req).total == 0);
+  // An incremental update: the next query reopens at the new revision
+  // when Xapian says the old one is gone; a new article may need that.
+  ix.dir.write("in/en/new.txt",
+               "Quarantine ends\n\nThe quarantine of the port ended.");
+  ix.run();
+  req.query = "border";
+  const size_t before = s.search(req).total;
+  // --rebuild swaps another directory in under the path: the searcher
+  // notices and opens it.
+  ix.dir.write("in/en/newer.txt",
+               "Border quarantine\n\nA quarantine at the border was lifted.");
+  ix.run(/*rebuild=*/true);
+  req.query = "quarantine";
+  const bilex::SearchResult r = s.search(req);
+  CHECK(r.total == 2);
+  CHECK(ids(r) == "en/new.txt en/newer.txt");
+  req.query = "border";
+  CHECK(s.search(req).total == before + 1);
+}
+
 TEST_CASE("Searcher: metadata, ranks, limits, filters, sorting") {
   Index ix;
   bilex::SearchRequest req;

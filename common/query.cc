@@ -129,6 +129,10 @@ std::string date_bound(std::string_view s, bool upper) {
   throw bad();
 }
 
+// The weight of a word's exact form beside its stems (docs/ranking.md,
+// experiment 5).
+constexpr double kExactWeight = 0.3;
+
 struct Part {
   Xapian::Query query;
   bool negative = false;
@@ -375,8 +379,10 @@ class Parser {
       }
       all_stop = false;
       // The exact form scores on top of its stem, so that "comunicacion"
-      // ranks comunicación above comunidad (both stem to "comun").
-      alternatives.emplace_back(wt.exact);
+      // ranks comunicación above comunidad (both stem to "comun"), with a
+      // fraction of its weight: the stem carries the word.
+      alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                                Xapian::Query(wt.exact), kExactWeight);
       for (const StemTerms& st : wt.stems) {
         const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
         for (const std::string& term : st.terms)

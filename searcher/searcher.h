@@ -43,9 +43,10 @@ struct SearchRequest {
 
   static constexpr double kDefaultK1 = 1.2;
   static constexpr double kDefaultB = 0.75;
-  static constexpr size_t kDefaultFeedbackDocs = 0;
-  static constexpr size_t kDefaultFeedbackTerms = 20;
-  static constexpr double kDefaultFeedbackWeight = 0.5;
+  // Chosen on the IR test collections (docs/ranking.md, experiment 6).
+  static constexpr size_t kDefaultFeedbackDocs = 10;
+  static constexpr size_t kDefaultFeedbackTerms = 10;
+  static constexpr double kDefaultFeedbackWeight = 0.2;
   static constexpr size_t kFeedbackMinWords = 4;
 };
 

@@ -165,6 +165,21 @@ check "--explain JSON: each hit's score is the sum of its words' parts" jq_out \
   '(.hits | length) > 0 and all(.hits[]; (.explain | length) == 2 and ((([.explain[].score] | add) - .score) | fabs) < 0.001)'
 check "--explain JSON: the parts name the query words" jq_out \
   'all(.hits[]; [.explain[].query] == ["Blinken", "frontera"])'
+S --format json --explain migrants crossing the border record numbers
+check "feedback: a 4+ word query gets related terms (--explain lists them last)" jq_out \
+  '(.hits | length) > 0 and all(.hits[]; .explain[-1].query == "(feedback terms)") and (.parsed | test("AND_MAYBE"))'
+check "feedback: each hit's score is still the sum of its parts" jq_out \
+  'all(.hits[]; ((([.explain[].score] | add) - .score) | fabs) < 0.001)'
+check "feedback: adds no matches" jq_out \
+  '.total == 4'
+S --format json --explain --feedback off migrants crossing the border record numbers
+check "--feedback off: no related terms" jq_out \
+  'all(.hits[]; all(.explain[]; .query != "(feedback terms)")) and .total == 4'
+S --format json --explain migrants crossing border
+check "feedback: not for a 3-word query" jq_out \
+  'all(.hits[]; all(.explain[]; .query != "(feedback terms)"))'
+S --feedback 10,10
+check "--feedback: a malformed value is a usage error" test "$rc" -eq 2
 S --format json bordr
 check "did you mean: bordr -> border" jq_out '.suggestion == "border"'
 S --format json border

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/eval on the adi test collection: the table has its row, and the
-# ranking is far better than chance (nDCG@10 above 0.4; bilex: 0.49).
+# ranking has not fallen below a floor a little under what the defaults
+# measure (docs/ranking.md: nDCG@10 0.510, MAP 0.434).
 # Exit 77 (skipped) when the collections are not there.
 set -u
 ROOT=$1
@@ -18,6 +19,6 @@ python3 - "$out/eval.json" <<'PY' || exit 1
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]["adi"]
 assert r["queries"] == 35 and r["zero_results"] == 0, r
-assert r["ndcg@10"] > 0.4 and r["map"] > 0.3, r
+assert r["ndcg@10"] > 0.49 and r["map"] > 0.415, r
 PY
 echo "eval_test: ok"

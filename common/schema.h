@@ -11,7 +11,7 @@ namespace bilex::schema {
 
 // Bump when terms, values or document data change incompatibly; the searcher
 // and the indexer refuse an index with another version and ask for --rebuild.
-inline constexpr int kVersion = 2;  // 2: compact document data
+inline constexpr int kVersion = 3;  // 2: compact document data; 3: zstd body
 
 // Term bodies are always case-folded, so an upper-case letter after a prefix
 // never belongs to the term body.

@@ -353,14 +353,31 @@ TEST_CASE("to_stored / from_stored round trip") {
 
 TEST_CASE("from_stored of garbage is an empty document, never a throw") {
   for (const std::string data :
-       {"", "{", "[1]", "\xff\xfe", "null", "b1", "b15:abc", "b1x:", "b13:abc",
-        "b13:abc0:", "b199999999999:x"}) {
+       {"", "{", "[1]", "\xff\xfe", "null", "b2", "b25:abc", "b2x:", "b23:abc",
+        "b23:abc0:", "b299999999999:x", "b21:a0:0:e", "b21:a0:0:enot zstd",
+        "b11:a0:0:ebody of schema 2"}) {
     CAPTURE(data);
     bilex::Document d;
     REQUIRE_NOTHROW(d = bilex::from_stored(data));
     CHECK(d.id.empty());
     CHECK(d.body.empty());
   }
+}
+
+TEST_CASE("from_stored of a damaged body is an empty document") {
+  bilex::Document d;
+  d.id = "x";
+  d.body = std::string(1000, 'a') + " and more text";
+  const std::string good = bilex::to_stored(d);
+  REQUIRE(bilex::from_stored(good).body == d.body);
+  for (size_t cut : {size_t{1}, size_t{5}, good.size() / 2}) {
+    CAPTURE(cut);
+    CHECK(bilex::from_stored(good.substr(0, good.size() - cut)).body.empty());
+  }
+  std::string flipped = good;
+  flipped[flipped.size() - 3] ^= 0x55;
+  const bilex::Document f = bilex::from_stored(flipped);
+  CHECK((f.body.empty() || f.body.size() == d.body.size()));
 }
 
 TEST_CASE("display_title falls back to the file name") {

@@ -51,64 +51,76 @@ Searcher::~Searcher() {
 // The index is opened through a descriptor of its directory, so that every
 // table comes from that one directory even when bilex-index --rebuild swaps
 // a new one in under the path while Xapian opens them one by one (a mix of
-// two indexes reads as corrupt). Without /proc, by its path.
+// two indexes reads as corrupt). Without /proc, by its path. When opening
+// fails because a swap happened meanwhile (the old directory is deleted
+// after it), it starts again on the new one.
 void Searcher::open() {
-  if (!std::filesystem::exists(path_))
-    throw IndexError("no index at " + path_ + " (build one with bilex-index)");
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0) {
-    const std::string why = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    throw IndexError("no usable index at " + path_ + ": " + why);
-  }
-  std::string at = "/proc/self/fd/" + std::to_string(fd);
-  if (::access((at + "/iamglass").c_str(), F_OK) != 0) at = path_;
-  Xapian::Database db;
   for (int attempt = 0;; ++attempt) {
+    if (!std::filesystem::exists(path_))
+      throw IndexError("no index at " + path_ +
+                       " (build one with bilex-index)");
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      const std::string why = std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      throw IndexError("no usable index at " + path_ + ": " + why);
+    }
+    std::string at = "/proc/self/fd/" + std::to_string(fd);
+    if (::access((at + "/iamglass").c_str(), F_OK) != 0) at = path_;
+    Xapian::Database db;
     try {
       db = Xapian::Database(at);
-      break;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt < 3) continue;  // a commit overwrote what was being read
-      ::close(fd);
-      throw IndexError("no usable index at " + path_ +
-                       ": it kept changing while being opened");
     } catch (const Xapian::Error& e) {
       ::close(fd);
+      // A commit overwrote what was being read, or a swap replaced it.
+      const bool retry =
+          std::string_view(e.get_type()) == "DatabaseModifiedError" ||
+          moved(st.st_dev, st.st_ino);
+      if (retry && attempt < 5) continue;
       throw IndexError("no usable index at " + path_ + ": " +
                        e.get_description());
     }
+    const std::string version =
+        db.get_metadata(std::string(schema::kMetaSchema));
+    if (db.get_doccount() > 0 &&
+        (version != std::to_string(schema::kVersion) ||
+         db.get_metadata(std::string(schema::kMetaAnalyzer)) !=
+             Analyzer::signature())) {
+      ::close(fd);
+      throw IndexError("index " + path_ +
+                       " was built by an incompatible version of bilex; run "
+                       "bilex-index --rebuild");
+    }
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+    dir_fd_ = fd;
+    dir_dev_ = st.st_dev;
+    dir_ino_ = st.st_ino;
+    db_ = std::move(db);
+    return;
   }
-  const std::string version = db.get_metadata(std::string(schema::kMetaSchema));
-  if (db.get_doccount() > 0 &&
-      (version != std::to_string(schema::kVersion) ||
-       db.get_metadata(std::string(schema::kMetaAnalyzer)) !=
-           Analyzer::signature())) {
-    ::close(fd);
-    throw IndexError("index " + path_ +
-                     " was built by an incompatible version of bilex; run "
-                     "bilex-index --rebuild");
-  }
-  if (dir_fd_ >= 0) ::close(dir_fd_);
-  dir_fd_ = fd;
-  dir_dev_ = st.st_dev;
-  dir_ino_ = st.st_ino;
-  db_ = std::move(db);
+}
+
+// Whether the index path now names another directory than (dev, ino).
+bool Searcher::moved(dev_t dev, ino_t ino) const {
+  struct stat st {};
+  return ::stat(path_.c_str(), &st) == 0 &&
+         (st.st_dev != dev || st.st_ino != ino);
 }
 
 SearchResult Searcher::search(const SearchRequest& req) {
   // A rebuilt index has been swapped in since the last query: open it.
-  struct stat st {};
-  if (::stat(path_.c_str(), &st) == 0 &&
-      (st.st_dev != dir_dev_ || st.st_ino != dir_ino_))
-    open();
+  if (moved(dir_dev_, dir_ino_)) open();
   for (int attempt = 0;; ++attempt) {
     try {
       return search_once(req);
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 3) throw;
       db_.reopen();
+    } catch (const Xapian::Error&) {
+      // Swapped out and deleted while this query read it.
+      if (attempt >= 3 || !moved(dir_dev_, dir_ino_)) throw;
+      open();
     }
   }
 }

@@ -89,6 +89,7 @@ class Searcher {
 
  private:
   void open();
+  bool moved(dev_t dev, ino_t ino) const;
   SearchResult search_once(const SearchRequest& req);
   std::optional<std::string> suggest(const std::string& query,
                                      const ParsedQuery& pq);

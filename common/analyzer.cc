@@ -250,6 +250,21 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     tok.pos = pos;
     const std::string_view written =
         text.substr(tok.begin, tok.end - tok.begin);
+    // Most words are letters (and digits after them) alone, which none of
+    // finish_token's rules touch: lower-cased straight into place.
+    if (ascii && !is_digit(written.front()) &&
+        written.size() <= kMaxTermBytes &&
+        written.find_first_of("_@.'") == std::string_view::npos) {
+      Token& t = out.emplace_back();
+      t.begin = tok.begin;
+      t.end = tok.end;
+      t.pos = pos++;
+      t.term.resize(written.size());
+      std::transform(
+          written.begin(), written.end(), t.term.begin(),
+          [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
+      return;
+    }
     if (ascii || is_ascii(written)) {
       tok.term.resize(written.size());
       std::transform(

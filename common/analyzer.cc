@@ -213,24 +213,26 @@ bool is_ascii_letter(unsigned char c) {
   return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '@';
 }
 
-bool is_ascii_word_char(unsigned char c) {
-  return is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '_';
-}
-
 bool is_ascii_space(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-// Whether UAX #29 keeps `prev mid next` in one word (rules WB6, WB7, WB11,
-// WB12 restricted to ASCII): letters around '.' or '\'', digits around
-// '.', ',', ';' or '\''.
-bool joins(unsigned char prev, unsigned char mid, unsigned char next) {
-  const auto letter = is_ascii_letter;
-  const auto digit = [](unsigned char c) { return c >= '0' && c <= '9'; };
-  if (letter(prev) && letter(next)) return mid == '.' || mid == '\'';
-  if (digit(prev) && digit(next))
-    return mid == '.' || mid == ',' || mid == ';' || mid == '\'';
-  return false;
+// A Latin-1 letter, À..ÿ but × and ÷, is two bytes C3 80..BF: UAX #29
+// treats it as it does an ASCII letter.
+bool is_latin1_letter(const unsigned char* s, size_t i, size_t n) {
+  return s[i] == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
+         s[i + 1] != 0x97 && s[i + 1] != 0xB7;
+}
+
+// NFKC_Casefold of a Latin-1 letter (second byte `b` of C3 b), appended as
+// UTF-8: upper case À..Þ to lower case, ß to "ss", the rest as it is.
+void casefold_latin1(unsigned char b, std::string* out) {
+  if (b == 0x9F) {
+    out->append("ss");
+    return;
+  }
+  out->push_back(static_cast<char>(0xC3));
+  out->push_back(static_cast<char>(b >= 0x80 && b <= 0x9E ? b + 0x20 : b));
 }
 
 }  // namespace
@@ -243,7 +245,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   out.reserve(text.size() / 6 + 1);
   uint32_t pos = 0;
   // One written word [start, end) of `text`; `ascii` when it is known to be.
-  auto emit = [&](size_t start, size_t end, bool ascii) {
+  // `latin1`: it holds Latin-1 letters and is otherwise ASCII.
+  auto emit = [&](size_t start, size_t end, bool ascii, bool latin1 = false) {
     Token tok;
     tok.begin = static_cast<uint32_t>(start);
     tok.end = static_cast<uint32_t>(end);
@@ -265,7 +268,20 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
           [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
       return;
     }
-    if (ascii || is_ascii(written)) {
+    if (latin1) {
+      // ASCII and Latin-1 letters only: folded here as ICU would.
+      tok.accented.reserve(written.size());
+      const auto* w = reinterpret_cast<const unsigned char*>(written.data());
+      for (size_t k = 0; k < written.size(); ++k) {
+        if (w[k] < 0x80) {
+          const char c = static_cast<char>(w[k]);
+          tok.accented.push_back((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        } else {
+          casefold_latin1(w[++k], &tok.accented);
+        }
+      }
+      tok.term = fold_accents(tok.accented);
+    } else if (ascii || is_ascii(written)) {
       tok.term.resize(written.size());
       std::transform(
           written.begin(), written.end(), tok.term.begin(),
@@ -331,33 +347,69 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     while (i < n && is_ascii_space(s[i])) ++i;
     if (i == n) break;
     size_t e = i;
-    bool ascii = true;
+    bool latin1 = true;  // ASCII and Latin-1 letters only
     while (e < n && !is_ascii_space(s[e])) {
-      ascii = ascii && s[e] < 0x80;
+      if (s[e] >= 0x80) {
+        if (latin1 && is_latin1_letter(s, e, n)) {
+          e += 2;
+          continue;
+        }
+        latin1 = false;
+      }
       ++e;
     }
-    if (!ascii) {
+    if (!latin1) {
       if (icu_end == icu_begin) icu_begin = i;
       icu_end = e;
       i = e;
       continue;
     }
     flush_icu();
+    // Kind of the character at j: 'L' letter (an ASCII or Latin-1 one, or
+    // '@'), 'D' digit, '_', or 0 for anything else; *len its bytes.
+    auto kind = [&](size_t j, size_t* len) -> char {
+      *len = 1;
+      if (s[j] >= 0x80) {
+        *len = 2;  // a Latin-1 letter: the piece holds no other non-ASCII
+        return 'L';
+      }
+      if (is_ascii_letter(s[j])) return 'L';
+      if (s[j] >= '0' && s[j] <= '9') return 'D';
+      return s[j] == '_' ? '_' : 0;
+    };
     for (size_t j = i; j < e;) {
-      if (!is_ascii_word_char(s[j])) {
-        ++j;
+      size_t len = 0;
+      char k = kind(j, &len);
+      if (k == 0) {
+        j += len;
         continue;
       }
       const size_t start = j;
+      bool word_ascii = true;
       while (true) {
-        while (j < e && is_ascii_word_char(s[j])) ++j;
-        if (j + 1 < e && joins(s[j - 1], s[j], s[j + 1])) {
-          ++j;
-          continue;
+        char last = k;
+        while (j < e && (k = kind(j, &len)) != 0) {
+          word_ascii = word_ascii && len == 1;
+          last = k;
+          j += len;
+        }
+        // Letters around '.' or '\'', digits around '.', ',', ';' or '\''
+        // stay one word (UAX #29 WB6, WB7, WB11, WB12).
+        if (j + 1 < e) {
+          size_t next_len = 0;
+          const char next = kind(j + 1, &next_len);
+          const unsigned char mid = s[j];
+          if ((last == 'L' && next == 'L' && (mid == '.' || mid == '\'')) ||
+              (last == 'D' && next == 'D' &&
+               (mid == '.' || mid == ',' || mid == ';' || mid == '\''))) {
+            ++j;
+            k = next;
+            continue;
+          }
         }
         break;
       }
-      emit(start, j, true);
+      emit(start, j, word_ascii, !word_ascii);
     }
     i = e;
   }

@@ -194,6 +194,19 @@ int tokcheck(const std::vector<bilex::Document>& docs) {
                                              "Y",
                                              "\xC3\xA9",
                                              "\xC3\xB1",
+                                             "\xC3\x89",  // É
+                                             "\xC3\x91",  // Ñ
+                                             "\xC3\x80",  // À
+                                             "\xC3\x98",  // Ø
+                                             "\xC3\x9F",  // ß
+                                             "\xC3\xBF",  // ÿ
+                                             "\xC3\x97",  // ×
+                                             "\xC3\xB7",  // ÷
+                                             "\xC2\xBF",  // ¿
+                                             "\xC2\xAB",  // «
+                                             "\xC2\xAA",  // ª
+                                             "\xC2\xB5",  // µ
+                                             "\xC2\xB7",  // ·
                                              "\xE2\x80\x99",
                                              "\xE2\x80\x9C",
                                              "\xC2\xAD",

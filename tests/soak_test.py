@@ -108,6 +108,17 @@ def queries_for(rng, checker):
     return f"soakv{rng.randint(0, top)}"
 
 
+def guarded(loop):
+    """Runs a reader loop; an exception in it is a failure, not a lost thread."""
+    def run(search, db, checker, stop, seed):
+        try:
+            loop(search, db, checker, stop, seed)
+        except Exception as e:  # noqa: BLE001 - reported as a failure
+            checker.fail(f"{loop.__name__}: {e!r}")
+    return run
+
+
+@guarded
 def reader_loop(search, db, checker, stop, seed):
     """One bilex-search process per query."""
     rng = random.Random(seed)
@@ -129,6 +140,7 @@ def reader_loop(search, db, checker, stop, seed):
         checker.check(q, answer, snippets)
 
 
+@guarded
 def batch_loop(search, db, checker, stop, seed):
     """One long-lived bilex-search answering BATCH_SIZE queries at a time."""
     rng = random.Random(seed)

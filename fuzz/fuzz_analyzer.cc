@@ -1,5 +1,6 @@
 // libFuzzer target: any bytes through the analyzer (tokenize, fold, stem,
-// index terms, query terms) and language identification.
+// index terms, query terms) and language identification; on valid UTF-8
+// (what the readers hand over) the fast paths must split exactly as ICU.
 #include <xapian.h>
 
 #include <cstddef>
@@ -8,11 +9,35 @@
 
 #include "common/analyzer.h"
 #include "common/language.h"
+#include "common/unicode.h"
+
+namespace {
+
+bool same(const std::vector<bilex::Token>& a,
+          const std::vector<bilex::Token>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].begin != b[i].begin || a[i].end != b[i].end ||
+        a[i].term != b[i].term || a[i].accented != b[i].accented ||
+        a[i].pos != b[i].pos || a[i].alternative != b[i].alternative ||
+        a[i].keep != b[i].keep)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static bilex::Analyzer analyzer;
+  static bilex::Analyzer icu_only;  // ICU's word breaks alone
   const std::string text(reinterpret_cast<const char*>(data), size);
-  for (const bilex::Token& t : analyzer.tokenize(text)) {
+  const std::vector<bilex::Token> tokens = analyzer.tokenize(text);
+  if (bilex::repair_utf8(text) == text) {
+    icu_only.set_ascii_fast_path(false);
+    if (!same(tokens, icu_only.tokenize(text))) __builtin_trap();
+  }
+  for (const bilex::Token& t : tokens) {
     if (t.begin > t.end || t.end > text.size()) __builtin_trap();
     (void)analyzer.query_terms(t, bilex::Field::body, nullptr);
   }

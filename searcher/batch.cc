@@ -64,7 +64,7 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
       return -1.0;
     }
   };
-  // Warm-up: every query once on every searcher's thread.
+  // Warm-up: every query once, the queries spread over the threads.
   {
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t)

@@ -37,6 +37,8 @@ struct Token {
   bool alternative = false;
   // Never treated as a stopword (dotted acronyms: "U.S." -> "us").
   bool keep = false;
+
+  friend bool operator==(const Token&, const Token&) = default;
 };
 
 enum class Field { body, title };

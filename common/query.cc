@@ -349,11 +349,8 @@ class Parser {
     }
     const Field field = l.field == "title" ? Field::title : Field::body;
     const std::vector<Token> tokens = analyzer_.tokenize(l.text);
-    count_words(tokens);
+    const size_t words = count_words(tokens);
     if (tokens.empty()) return p;
-    const size_t words = static_cast<size_t>(
-        std::count_if(tokens.begin(), tokens.end(),
-                      [](const Token& t) { return !t.alternative; }));
     if (words > 1 && !l.star)
       return phrase_of(tokens, field, l.text, !wanted(l));
     MatchGroup g;
@@ -406,13 +403,17 @@ class Parser {
     return phrase_of(tokens, field, l.text, !wanted(l));
   }
 
-  void count_words(const std::vector<Token>& tokens) {
-    words_ += static_cast<size_t>(
+  // Adds the words of `tokens` (alternatives are not words) to the query's
+  // count, refusing a query over the limit; returns their number.
+  size_t count_words(const std::vector<Token>& tokens) {
+    const auto n = static_cast<size_t>(
         std::count_if(tokens.begin(), tokens.end(),
                       [](const Token& t) { return !t.alternative; }));
+    words_ += n;
     if (words_ > kMaxQueryWords)
       throw QueryError("query too long: more than " +
                        std::to_string(kMaxQueryWords) + " words");
+    return n;
   }
 
   Part phrase_of(const std::vector<Token>& tokens, Field field,

@@ -168,9 +168,6 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   return fixed;
 }
 
-// The score a word or phrase of the query gives the hit: the query the
-// parser built for it, matched against this document alone with the same
-// weighting. The parts add up to the hit's score.
 // Stem terms of the body that are not the query's own.
 class FeedbackTerms : public Xapian::ExpandDecider {
  public:
@@ -220,6 +217,10 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+// The score a word or phrase of the query gives the hit: the query the
+// parser built for it, matched against this document alone with the same
+// weighting. The parts, with the feedback terms' share, add up to the
+// hit's score.
 void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
                        const Xapian::Query& expansion, Hit* hit) {
   const Xapian::Query only(bounded_term(schema::kId, hit->id));

@@ -30,29 +30,14 @@ cleanup() {
 trap cleanup EXIT
 unset BILEX_DB NO_COLOR
 
-passed=0
-failed=0
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/checks.sh"
 known=0
 
 # run CMD...: runs CMD with stdout in $T/out, stderr in $T/err, status in $rc.
 run() {
   "$@" >"$T/out" 2>"$T/err"
   rc=$?
-}
-
-pass() { passed=$((passed + 1)); echo "ok      - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL    - $1"
-  echo "          rc=$rc stdout: $(head -c 400 "$T/out" | tr '\n' ' ')"
-  echo "          stderr: $(head -c 300 "$T/err" | tr '\n' ' ')"
-}
-
-# check DESC CMD...: passes when CMD succeeds.
-check() {
-  local desc=$1
-  shift
-  if "$@"; then pass "$desc"; else fail "$desc"; fi
 }
 
 # known_bug DESC CMD...: like check, for a reported product bug.
@@ -67,10 +52,6 @@ known_bug() {
   fi
 }
 
-rc_is() { [ "$rc" -eq "$1" ]; }
-# jq_out FILTER: the filter is true on stdout (one JSON document).
-jq_out() { jq -e "$1" "$T/out" >/dev/null 2>&1; }
-err_has() { grep -q -- "$1" "$T/err"; }
 out_has() { grep -q -- "$1" "$T/out"; }
 no_escapes() { ! grep -q $'\033' "$T/out"; }
 has_escapes() { grep -q $'\033\[' "$T/out"; }

@@ -31,24 +31,12 @@ cleanup() {
 trap cleanup EXIT
 unset BILEX_DB
 
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok      - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL    - $1"
-  echo "          rc=$rc rss=${rss}KB stdout: $(head -c 300 "$T/out" | tr '\n' ' ')"
-  echo "          stderr: $(head -c 300 "$T/err" | tr '\n' ' ')"
-}
-check() {
-  local desc=$1
-  shift
-  if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/checks.sh"
 
 # run CMD...: stdout in $T/out, stderr in $T/err, status in $rc, the peak
 # resident memory of CMD in $rss (KiB).
-rc=0 rss=0
+rss=0
 run() {
   python3 -c '
 import resource, subprocess, sys
@@ -58,11 +46,10 @@ with open(sys.argv[1], "w") as f:
 sys.exit(rc)' "$T/rss" "$@" >"$T/out" 2>"$T/err"
   rc=$?
   rss=$(cat "$T/rss" 2>/dev/null || echo 0)
+  detail="rss=${rss}KB"
 }
 # under KB: true when the last run's peak memory is below KB (scaled).
 under() { [ "$rss" -lt $(($1 * ${BILEX_RSS_FACTOR:-1})) ]; }
-out_has() { jq -e "$1" "$T/out" >/dev/null 2>&1; }
-err_has() { grep -q -- "$1" "$T/err"; }
 hits() { "$SEARCH" --db "$1" --format json -n 100 "$2" | jq -r '.total'; }
 
 # A body of real words: the seed articles, repeated.
@@ -78,9 +65,9 @@ run "$INDEX" --db "$T/db1" --json "$T/in"
 check "200 MB text file: skipped as larger than 64 MiB, exit 1" \
   test "$rc" -eq 1
 check "200 MB text file: the problem names the file and the limit" \
-  out_has 'any(.problems[]; (.source | endswith("huge.txt")) and (.reason | test("larger than 64 MiB")))'
+  jq_out 'any(.problems[]; (.source | endswith("huge.txt")) and (.reason | test("larger than 64 MiB")))'
 check "200 MB text file: the good article beside it indexed" \
-  out_has '.added == 1 and .docs == 1'
+  jq_out '.added == 1 and .docs == 1'
 check "200 MB text file: not read into memory (peak < 100 MB)" \
   under 100000
 
@@ -98,9 +85,9 @@ with open(sys.argv[1], "w") as f:
 EOF
 run "$INDEX" --db "$T/db2" --json "$T/in2.jsonl"
 check "200 MB JSON line: skipped as longer than 64 MiB, exit 1" \
-  out_has 'any(.problems[]; (.source | endswith("in2.jsonl:2")) and (.reason | test("line longer than 64 MiB")))'
+  jq_out 'any(.problems[]; (.source | endswith("in2.jsonl:2")) and (.reason | test("line longer than 64 MiB")))'
 check "200 MB JSON line: the records around it indexed" \
-  out_has '.added == 2 and .skipped == 1'
+  jq_out '.added == 2 and .skipped == 1'
 check "200 MB JSON line: not held in memory (peak < 200 MB)" \
   under 200000
 
@@ -120,7 +107,7 @@ with open(sys.argv[1], "w") as f:
 EOF
 run "$INDEX" --db "$T/db3" --json "$T/in3.jsonl"
 check "50 MB line: indexed (exit 0) with a warning that it was cut" \
-  bash -c "[ $rc -eq 0 ] && jq -e '.added == 1 and any(.problems[]; .reason | test(\"first 8 MiB indexed\"))' '$T/out' >/dev/null"
+  rc_jq 0 '.added == 1 and any(.problems[]; .reason | test("first 8 MiB indexed"))'
 check "50 MB line: memory bounded (peak < 700 MB)" under 700000
 check "50 MB line: a word of its beginning is found" \
   test "$(hits "$T/db3" openingword)" = 1
@@ -128,7 +115,7 @@ check "50 MB line: a word beyond 8 MiB is not" \
   test "$(hits "$T/db3" closingword)" = 0
 run "$SEARCH" --db "$T/db3" --format json openingword
 check "50 MB line: a snippet is built" \
-  out_has '.hits[0].snippet | test("<mark>openingword</mark>")'
+  jq_out '.hits[0].snippet | test("<mark>openingword</mark>")'
 
 # Deeply nested and huge JSON values.
 python3 - "$T/in4.jsonl" <<'EOF'
@@ -150,15 +137,15 @@ check "hostile JSON: exit 1, nothing crashed" test "$rc" -eq 1
 check "JSON nested 100,000 deep in an unknown field: indexed" \
   test "$(hits "$T/db4" deeply)" = 1
 check "JSON nested 1,000,000 deep, unclosed: malformed record" \
-  out_has 'any(.problems[]; (.source | endswith("in4.jsonl:2")) and (.reason | test("malformed")))'
+  jq_out 'any(.problems[]; (.source | endswith("in4.jsonl:2")) and (.reason | test("malformed")))'
 check "9 MB title: cut to 1,000 bytes with a warning" \
-  out_has 'any(.problems[]; (.source | endswith("in4.jsonl:3")) and (.reason | test("title longer than 1000 bytes")))'
+  jq_out 'any(.problems[]; (.source | endswith("in4.jsonl:3")) and (.reason | test("title longer than 1000 bytes")))'
 run "$SEARCH" --db "$T/db4" --format json huge title
 check "9 MB title: shown cut, ending in an ellipsis" \
-  out_has '.hits[0].title | (length <= 1000) and endswith("…")'
+  jq_out '.hits[0].title | (length <= 1000) and endswith("…")'
 run "$INDEX" --db "$T/db4" --json "$T/in4.jsonl"
 check "100 KB id: refused with the reason" \
-  out_has 'any(.problems[]; (.source | endswith("in4.jsonl:4")) and (.reason | test("id longer than 4096 bytes")))'
+  jq_out 'any(.problems[]; (.source | endswith("in4.jsonl:4")) and (.reason | test("id longer than 4096 bytes")))'
 check "1 MB date and 200,000-key field: indexed, the date ignored" \
   test "$("$SEARCH" --db "$T/db4" --format json 'huge date' | jq -r '.hits[0].date')" = null
 
@@ -172,14 +159,14 @@ for d in range(100):
             f.write("Note %d of %d\n\nitem%d in folder%d\n" % (i, d, i, d))
 EOF
 run "$INDEX" --db "$T/db5" --json "$T/many"
-check "100,000 tiny files: all indexed" out_has '.added == 100000 and .docs == 100000'
+check "100,000 tiny files: all indexed" jq_out '.added == 100000 and .docs == 100000'
 check "100,000 tiny files: memory bounded (peak < 300 MB)" under 300000
 run "$INDEX" --db "$T/db5" --json "$T/many"
 check "100,000 tiny files: a re-run finds them unchanged" \
-  out_has '.unchanged == 100000 and .added == 0 and .removed == 0'
+  jq_out '.unchanged == 100000 and .added == 0 and .removed == 0'
 run "$SEARCH" --db "$T/db5" --format json item7 folder42
 check "100,000 tiny files: searchable" \
-  out_has '.hits[0].id == "d42/n0007.txt"'
+  jq_out '.hits[0].id == "d42/n0007.txt"'
 
 # --- Queries ---------------------------------------------------------------
 python3 - "$T" "$seed_text" <<'EOF'
@@ -200,23 +187,23 @@ EOF
 "$INDEX" --db "$T/db6" -q "$CORPUS"
 run "$SEARCH" --db "$T/db6" --queries "$T/q-1mb.txt"
 check "1 MB query: refused, exit 2" \
-  bash -c "[ $rc -eq 2 ] && jq -e '.error | test(\"query too long: [0-9]+ bytes\")' '$T/out' >/dev/null"
+  rc_jq 2 '.error | test("query too long: [0-9]+ bytes")'
 check "1 MB query: memory bounded (peak < 100 MB)" under 100000
 run "$SEARCH" --db "$T/db6" "$(head -c 100000 "$T/q-1mb.txt")"
 check "100 KB query on the command line: one-line error, exit 2" \
-  bash -c "[ $rc -eq 2 ] && [ \$(wc -l <'$T/err') -eq 1 ] && grep -q 'query too long' '$T/err'"
+  rc_err 2 "query too long"
 run "$SEARCH" --db "$T/db6" --queries "$T/q-or10000.txt"
 check "10,000 OR-ed words: refused, exit 2" \
-  bash -c "[ $rc -eq 2 ] && jq -e '.error | test(\"query too long\")' '$T/out' >/dev/null"
+  rc_jq 2 '.error | test("query too long")'
 run "$SEARCH" --db "$T/db6" --queries "$T/q-or1000.txt"
 check "1,000 OR-ed words: answered" \
-  bash -c "[ $rc -eq 0 ] && jq -e '.total > 0 and (.hits | length) > 0' '$T/out' >/dev/null"
+  rc_jq 0 '.total > 0 and (.hits | length) > 0'
 run "$SEARCH" --db "$T/db6" --queries "$T/q-nested.txt"
 check "30,000 nested parentheses: answered" \
-  bash -c "[ $rc -eq 0 ] && jq -e '.total > 0' '$T/out' >/dev/null"
+  rc_jq 0 '.total > 0'
 run "$SEARCH" --db "$T/db6" --queries "$T/q-64k.txt"
 check "one 60,000-byte word: answered (no hits)" \
-  bash -c "[ $rc -eq 0 ] && jq -e '.total == 0' '$T/out' >/dev/null"
+  rc_jq 0 '.total == 0'
 
 # --- Disk full --------------------------------------------------------------
 # Articles of real text for a filesystem too small to take them all.
@@ -240,7 +227,7 @@ if ! mount -t tmpfs -o size=128m tmpfs "$MNT" 2>/dev/null; then
 else
   make_articles "$T/full" 0 1000
   run "$INDEX" --db "$MNT/db" --json "$T/full"
-  check "disk full: the first build fits" out_has '.docs == 1000'
+  check "disk full: the first build fits" jq_out '.docs == 1000'
   # Leave about 2 MB free, then add 3,000 articles.
   avail=$(df -k --output=avail "$MNT" | tail -1)
   fallocate -l $(((avail - 2048) * 1024)) "$MNT/filler"
@@ -248,7 +235,7 @@ else
   run "$INDEX" --db "$MNT/db" --json "$T/full"
   check "disk full during an update: exit 3" test "$rc" -eq 3
   check "disk full during an update: one line naming the index and the cause" \
-    bash -c "[ \$(wc -l <'$T/err') -eq 1 ] && grep -q \"cannot update index $MNT/db: .*No space left on device.*last commit\" '$T/err'"
+    one_error_line "cannot update index $MNT/db: .*No space left on device.*last commit"
   check "disk full during an update: the index opens at its last commit" \
     test "$(hits "$MNT/db" fullword)" = 1000
   run "$INDEX" --db "$MNT/db" --rebuild --json "$T/full"
@@ -260,7 +247,7 @@ else
   rm -f "$MNT/filler"
   run "$INDEX" --db "$MNT/db" --json "$T/full"
   check "space freed: the next run finishes the job" \
-    bash -c "[ $rc -eq 0 ] && jq -e '.docs == 4000' '$T/out' >/dev/null"
+    rc_jq 0 '.docs == 4000'
   check "space freed: every article searchable" \
     test "$(hits "$MNT/db" fullword)" = 4000
 fi

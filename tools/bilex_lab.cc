@@ -113,19 +113,6 @@ int speed(const std::vector<bilex::Document>& docs) {
   return 0;
 }
 
-bool same_tokens(const std::vector<bilex::Token>& a,
-                 const std::vector<bilex::Token>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].begin != b[i].begin || a[i].end != b[i].end ||
-        a[i].term != b[i].term || a[i].accented != b[i].accented ||
-        a[i].pos != b[i].pos || a[i].alternative != b[i].alternative ||
-        a[i].keep != b[i].keep)
-      return false;
-  }
-  return true;
-}
-
 std::string show(const std::vector<bilex::Token>& v) {
   std::string s;
   for (const auto& t : v)
@@ -142,10 +129,10 @@ int tokcheck(const std::vector<bilex::Document>& docs) {
   auto check = [&](const std::string& text, const std::string& where) {
     ++checked;
     const auto a = fast.tokenize(text), b = icu.tokenize(text);
-    if (same_tokens(a, b)) return;
+    if (a == b) return;
     if (++differ > 30) return;
     size_t k = 0;
-    while (k < a.size() && k < b.size() && same_tokens({a[k]}, {b[k]})) ++k;
+    while (k < a.size() && k < b.size() && a[k] == b[k]) ++k;
     const size_t from = k > 2 ? k - 2 : 0;
     const size_t at =
         k < b.size() ? b[k].begin : (k < a.size() ? a[k].begin : 0);

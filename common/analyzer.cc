@@ -101,8 +101,8 @@ Analyzer::~Analyzer() = default;
 
 std::string Analyzer::fold_accents(std::string_view lower) const {
   if (is_ascii(lower)) return std::string(lower);
-  // ASCII with Latin-1 letters (C3 80..BF), most of Spanish: from a table
-  // of each letter's folding, made below with the general rules.
+  // ASCII with Latin-1 letters (C3 80..BF), most of Spanish: from the table
+  // of each letter's folding that the constructor made with the rules below.
   const auto* b = reinterpret_cast<const unsigned char*>(lower.data());
   bool latin1 = true;
   for (size_t i = 0; i < lower.size() && latin1; ++i) {

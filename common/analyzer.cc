@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "common/document.h"
 #include "common/error.h"
 #include "common/schema.h"
 #include "common/stopwords.h"
@@ -21,12 +22,6 @@ namespace {
 constexpr size_t kMaxTermBytes = 64;
 // Slots per language in the stem cache (1 MiB each).
 constexpr size_t kStemCacheSlots = 1 << 14;
-
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {

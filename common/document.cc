@@ -272,14 +272,19 @@ std::string display_title(const Document& doc) {
   return slash == std::string::npos ? doc.id : doc.id.substr(slash + 1);
 }
 
-std::string content_hash(std::string_view s) {
+uint64_t fnv1a(std::string_view s) {
   uint64_t h = 14695981039346656037ull;
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ull;
   }
+  return h;
+}
+
+std::string content_hash(std::string_view s) {
   char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(out, sizeof out, "%016llx",
+                static_cast<unsigned long long>(fnv1a(s)));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // and the document's stored form in the index.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,7 +56,10 @@ inline constexpr size_t kMaxBodyBytes = 8u << 20;
 // The title to show: the title, else the file name of the id.
 [[nodiscard]] std::string display_title(const Document& doc);
 
-// 64-bit FNV-1a of `s` as 16 hex digits: stable across runs and builds.
+// 64-bit FNV-1a of `s`: stable across runs and builds.
+[[nodiscard]] uint64_t fnv1a(std::string_view s);
+
+// fnv1a of `s` as 16 hex digits.
 [[nodiscard]] std::string content_hash(std::string_view s);
 
 // prefix + value as a Xapian term; values too long for a term (Xapian takes

@@ -34,7 +34,8 @@ inline constexpr std::string_view kSource = "R";  // R + indexed root or file
 // Value slots.
 enum Slot : Xapian::valueno {
   kSlotDate = 0,         // "YYYYMMDD", empty when unknown; sorts as a string
-  kSlotFingerprint = 1,  // size:mtime of the source, for incremental runs
+  kSlotFingerprint = 1,  // size:mtime of a text file; the key of a JSON
+                         // Lines record's file (kMetaFile); for incremental runs
   kSlotHash = 2,         // content hash of the source text
   kSlotId = 3,           // the document id, for removal of vanished files
 };
@@ -47,6 +48,11 @@ inline constexpr std::string_view kSpellingForms = "~";
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchema = "bilex.schema";
 inline constexpr std::string_view kMetaAnalyzer = "bilex.analyzer";
+// Per JSON Lines file read whole and clean: "bilex.file." + the file's key
+// (its records' fingerprint, "jsonl:" + hash of its path) -> the file's
+// size:mtime, its number of articles and the term of its root, one a line.
+// A later run skips the file while its size and mtime are the same.
+inline constexpr std::string_view kMetaFile = "bilex.file.";
 
 // Accent parity: Snowball stems an accented word and its accent-free
 // spelling differently ("comunicación" -> "comun", "comunicacion" ->

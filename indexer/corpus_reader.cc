@@ -267,8 +267,16 @@ void read_text_file(const fs::path& p, const std::string& id,
 }
 
 // Returns false when the stream broke off (the records after it are unknown).
+// `file_key`: the key of the file (see file_unchanged), empty for stdin;
+// *clean is set to whether no record had a problem.
 bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
-                const ReaderCallbacks& cb) {
+                const ReaderCallbacks& cb, const std::string& file_key = {},
+                bool* clean = nullptr) {
+  bool problems = false;
+  auto problem = [&](Problem&& p) {
+    problems = true;
+    cb.on_problem(std::move(p));
+  };
   LineReader lines(std::move(src));
   std::string line;
   bool too_long = false;
@@ -285,7 +293,7 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       if ((number & 63) == 0) report();
       const std::string where = source + ":" + std::to_string(number);
       if (too_long) {
-        cb.on_problem({where, "line longer than " +
+        problem({where, "line longer than " +
                                   std::to_string(kMaxFileBytes >> 20) +
                                   " MiB"});
         continue;
@@ -296,43 +304,61 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       std::string error;
       auto doc = parse_json_article(line, where, &error);
       if (!doc) {
-        cb.on_problem({where, "malformed JSON Lines record: " + error});
+        problem({where, "malformed JSON Lines record: " + error});
         continue;
       }
       if (blank(doc->body)) {
-        cb.on_problem({where, "empty body", true, doc->id});
+        problem({where, "empty body", true, doc->id});
         continue;
       }
       if (!within_limits(*doc, where, cb)) continue;
       if (repaired > 0) {
-        cb.on_problem({where,
+        problem({where,
                        "invalid UTF-8 repaired (" + std::to_string(repaired) +
                            " sequences replaced by U+FFFD)",
                        false, doc->id});
       }
       const std::string hash = content_hash(line);
-      if (cb.hash_unchanged(doc->id, hash)) {
+      const std::string& fingerprint = file_key.empty() ? hash : file_key;
+      if (cb.hash_unchanged(doc->id, hash, fingerprint)) {
         cb.on_unchanged(doc->id);
         continue;
       }
       Article a;
       a.hash = hash;
-      a.fingerprint = hash;
+      a.fingerprint = fingerprint;
       a.bytes = line.size();
       a.doc = std::move(*doc);
       cb.on_article(std::move(a));
     }
   } catch (const std::exception& e) {
     report();
-    cb.on_problem({source + ":" + std::to_string(number + 1), e.what()});
+    problem({source + ":" + std::to_string(number + 1), e.what()});
     return false;
   }
   report();
+  if (clean) *clean = !problems;
   return true;
+}
+
+// The key of a JSON Lines file: its records' fingerprint in the index.
+std::string file_key(const fs::path& p) {
+  std::error_code ec;
+  const fs::path canon = fs::weakly_canonical(fs::absolute(p), ec);
+  return "jsonl:" + content_hash(ec ? p.string() : canon.string());
 }
 
 bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
   const std::string source = p.string();
+  const std::string key = file_key(p);
+  std::error_code ec;
+  const uint64_t size = fs::file_size(p, ec);
+  const std::string fp = ec ? std::string() : fingerprint_of(p, size);
+  if (!fp.empty() && cb.file_unchanged && cb.file_unchanged(key, fp)) {
+    if (cb.on_consumed) cb.on_consumed(size);
+    return true;
+  }
+  bool clean = false, complete = false;
   if (kind == Kind::jsonl_gz) {
     gzFile f = gzopen(source.c_str(), "rb");
     if (!f) {
@@ -340,17 +366,29 @@ bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
           {source, std::string("cannot open: ") + std::strerror(errno)});
       return false;
     }
-    return read_jsonl(std::make_unique<GzipSource>(f), source, cb);
+    complete = read_jsonl(std::make_unique<GzipSource>(f), source, cb, key,
+                          &clean);
+  } else {
+    FILE* f = std::fopen(source.c_str(), "rb");
+    if (!f) {
+      cb.on_problem(
+          {source, std::string("cannot open: ") + std::strerror(errno)});
+      return false;
+    }
+    if (kind == Kind::jsonl_zst)
+      complete = read_jsonl(std::make_unique<ZstdSource>(f), source, cb, key,
+                            &clean);
+    else
+      complete = read_jsonl(std::make_unique<FileSource>(f, true), source, cb,
+                            key, &clean);
   }
-  FILE* f = std::fopen(source.c_str(), "rb");
-  if (!f) {
-    cb.on_problem(
-        {source, std::string("cannot open: ") + std::strerror(errno)});
-    return false;
-  }
-  if (kind == Kind::jsonl_zst)
-    return read_jsonl(std::make_unique<ZstdSource>(f), source, cb);
-  return read_jsonl(std::make_unique<FileSource>(f, true), source, cb);
+  // A file changed while it was read is read again next time.
+  std::error_code ec2;
+  const uint64_t after = fs::file_size(p, ec2);
+  if (complete && clean && !fp.empty() && cb.on_file_read && !ec2 &&
+      fingerprint_of(p, after) == fp)
+    cb.on_file_read(key, fp);
+  return complete;
 }
 
 // Adds the article files under `dir` to `files`, skipping hidden entries.

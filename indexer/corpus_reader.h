@@ -38,9 +38,21 @@ struct ReaderCallbacks {
   // `id` with this fingerprint (the file is then not read).
   std::function<bool(const std::string& id, const std::string& fingerprint)>
       is_unchanged;
-  // Asked after a JSON Lines record is read, with its hash.
-  std::function<bool(const std::string& id, const std::string& hash)>
+  // Asked after a JSON Lines record is read, with its hash and fingerprint
+  // (the key of its file, see file_unchanged; its hash when read from
+  // stdin): true when the index holds `id` with both.
+  std::function<bool(const std::string& id, const std::string& hash,
+                     const std::string& fingerprint)>
       hash_unchanged;
+  // Optional. Asked before a JSON Lines file is read, with a key naming the
+  // file and the file's size and mtime: true when the index holds every
+  // record of the file as it was then (the file is then not read).
+  std::function<bool(const std::string& key, const std::string& fingerprint)>
+      file_unchanged;
+  // Optional. Told that the JSON Lines file `key` was read to its end
+  // without a problem.
+  std::function<void(const std::string& key, const std::string& fingerprint)>
+      on_file_read;
   std::function<void(const std::string& id)> on_unchanged;
   std::function<void(Article&&)> on_article;
   std::function<void(Problem&&)> on_problem;

@@ -9,12 +9,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -343,13 +345,47 @@ class Writer {
       root_term_ = bounded_term(schema::kSource, ec ? path : canon.string());
     }
     seen_.clear();
+    skipped_files_.clear();
+    files_seen_.clear();
     removal_safe_ = true;
     ReaderCallbacks cb;
     cb.is_unchanged = [&](const std::string& id, const std::string& fp) {
       return stored_value(id, schema::kSlotFingerprint) == fp;
     };
-    cb.hash_unchanged = [&](const std::string& id, const std::string& hash) {
-      return stored_value(id, schema::kSlotHash) == hash;
+    cb.hash_unchanged = [&](const std::string& id, const std::string& hash,
+                            const std::string& fp) {
+      if (fresh_) return false;
+      const std::string term = bounded_term(schema::kId, id);
+      Xapian::PostingIterator p = db_->postlist_begin(term);
+      if (p == db_->postlist_end(term)) return false;
+      const Xapian::Document d = db_->get_document(*p);
+      return d.get_value(schema::kSlotHash) == hash &&
+             d.get_value(schema::kSlotFingerprint) == fp;
+    };
+    cb.file_unchanged = [&](const std::string& key, const std::string& fp) {
+      files_seen_.insert(key);
+      file_start_ = seen_.size();
+      if (fresh_) return false;
+      const auto rec = file_record(key);
+      if (!rec || rec->fingerprint != fp || rec->root != root_term_)
+        return false;
+      skipped_files_.insert(key);
+      summary_.unchanged += rec->articles;
+      return true;
+    };
+    cb.on_file_read = [&](const std::string& key, const std::string& fp) {
+      const std::string value = fp + "\n" +
+                                std::to_string(seen_.size() - file_start_) +
+                                "\n" + root_term_;
+      if (shards_) {
+        files_read_.emplace_back(key, value);
+        return;
+      }
+      // The file's articles are written first, so that no commit (Xapian
+      // commits by itself every 10,000 changes) holds the record without
+      // all of them.
+      flush();
+      db_->set_metadata(std::string(schema::kMetaFile) + key, value);
     };
     cb.on_unchanged = [&](const std::string& id) {
       seen_.insert(id);
@@ -367,8 +403,16 @@ class Writer {
     };
     const bool complete = read_input(path, cb);
     flush();
-    if (complete && removal_safe_ && !root_term_.empty() && !fresh_)
+    if (complete && removal_safe_ && !root_term_.empty() && !fresh_) {
       remove_vanished();
+      forget_vanished_files();
+    }
+  }
+
+  // For a fresh build: the records of the files read whole, to be written
+  // to the finished index (kMetaFile key, value).
+  const std::vector<std::pair<std::string, std::string>>& files_read() const {
+    return files_read_;
   }
 
   void finish() {
@@ -399,6 +443,47 @@ class Writer {
   }
 
  private:
+  struct FileRecord {
+    std::string fingerprint;
+    size_t articles = 0;
+    std::string root;
+  };
+
+  std::optional<FileRecord> file_record(const std::string& key) {
+    const std::string v =
+        db_->get_metadata(std::string(schema::kMetaFile) + key);
+    const size_t a = v.find('\n');
+    const size_t b = a == std::string::npos ? a : v.find('\n', a + 1);
+    if (b == std::string::npos) return std::nullopt;
+    FileRecord r;
+    r.fingerprint = v.substr(0, a);
+    r.articles = std::strtoull(v.c_str() + a + 1, nullptr, 10);
+    r.root = v.substr(b + 1);
+    return r;
+  }
+
+  // A record now held for another file: its former file must be read again
+  // next time (it may still hold the record).
+  void forget_file(const std::string& fingerprint) {
+    if (fingerprint.starts_with("jsonl:"))
+      db_->set_metadata(std::string(schema::kMetaFile) + fingerprint, "");
+  }
+
+  // Drops the records of this root's files that were not met: a file that
+  // comes back must be read, its articles having been removed.
+  void forget_vanished_files() {
+    std::vector<std::string> gone;
+    const std::string prefix(schema::kMetaFile);
+    for (auto it = db_->metadata_keys_begin(prefix);
+         it != db_->metadata_keys_end(prefix); ++it) {
+      const std::string key = (*it).substr(prefix.size());
+      if (files_seen_.count(key)) continue;
+      const auto rec = file_record(key);
+      if (!rec || rec->root == root_term_) gone.push_back(*it);
+    }
+    for (const std::string& k : gone) db_->set_metadata(k, "");
+  }
+
   std::string stored_value(const std::string& id, Xapian::valueno slot) {
     if (fresh_) return {};
     const std::string term = bounded_term(schema::kId, id);
@@ -424,6 +509,8 @@ class Writer {
       Xapian::PostingIterator p = db_->postlist_begin(term);
       if (p != db_->postlist_end(term)) {
         Xapian::Document old = db_->get_document(*p);
+        const std::string old_fp = old.get_value(schema::kSlotFingerprint);
+        if (old_fp != a.fingerprint) forget_file(old_fp);
         if (old.get_value(schema::kSlotHash) == a.hash) {
           old.add_value(schema::kSlotFingerprint, a.fingerprint);
           db_->replace_document(*p, old);
@@ -481,8 +568,10 @@ class Writer {
     std::vector<Xapian::docid> gone;
     for (auto p = db_->postlist_begin(root_term_);
          p != db_->postlist_end(root_term_); ++p) {
-      const std::string id = db_->get_document(*p).get_value(schema::kSlotId);
-      if (!seen_.count(id)) gone.push_back(*p);
+      const Xapian::Document d = db_->get_document(*p);
+      if (!seen_.count(d.get_value(schema::kSlotId)) &&
+          !skipped_files_.count(d.get_value(schema::kSlotFingerprint)))
+        gone.push_back(*p);
     }
     for (Xapian::docid did : gone) db_->delete_document(did);
     summary_.removed += gone.size();
@@ -501,6 +590,10 @@ class Writer {
   std::unordered_set<std::string> synonyms_;
   SpellingCounts spelling_;
   std::string root_term_;
+  // JSON Lines files of the current input: met, and skipped as unchanged.
+  std::unordered_set<std::string> files_seen_, skipped_files_;
+  size_t file_start_ = 0;  // seen_.size() when the current file began
+  std::vector<std::pair<std::string, std::string>> files_read_;
   bool removal_safe_ = true;
   size_t since_commit_ = 0;
 };
@@ -613,6 +706,13 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     summary.docs = all.get_doccount();
     all.compact(compacted.string());
     all.close();
+    if (!writer.files_read().empty()) {
+      Xapian::WritableDatabase out(compacted.string(), Xapian::DB_OPEN);
+      for (const auto& [key, value] : writer.files_read())
+        out.set_metadata(std::string(schema::kMetaFile) + key, value);
+      out.commit();
+      out.close();
+    }
     for (const fs::path& p : paths) fs::remove_all(p, ec);
     swap_in(compacted, dir);
     cleanup.release();

@@ -73,7 +73,8 @@ const Texts& texts() {
     cb.is_unchanged = [](const std::string&, const std::string&) {
       return false;
     };
-    cb.hash_unchanged = cb.is_unchanged;
+    cb.hash_unchanged = [](const std::string&, const std::string&,
+                         const std::string&) { return false; };
     cb.on_unchanged = [](const std::string&) {};
     cb.on_article = [&](bilex::Article&& a) {
       t.all.push_back(std::move(a.doc));

@@ -389,6 +389,51 @@ run "$INDEX" --db "$T/db-file" --json "$T/ano/ano.txt"
 run "$SEARCH" --db "$T/db-file" --format json ano
 check "a single file as PATH: its id is its name" ids_are ano.txt
 
+echo "# unchanged JSON Lines files are not read again"
+# A file keeps its records while its size and mtime are the same: proven
+# by changing a word in place and restoring the mtime (the new word is not
+# found until the mtime changes).
+J=$T/jfiles
+mkdir -p "$J"
+printf '{"id":"j1","body":"The alphaquokka record."}\n{"id":"j2","body":"The betaquokka record."}\n' >"$J/a.jsonl"
+printf 'Gammaquokka article.\n' >"$J/t.txt"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "JSON Lines and text indexed" rc_jq 0 '.added == 3'
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "re-run: every article unchanged" rc_jq 0 '.unchanged == 3 and .added == 0 and .updated == 0'
+cp -p "$J/a.jsonl" "$T/a.orig"
+sed -i 's/betaquokka/zetaquokka/' "$J/a.jsonl"
+touch -r "$T/a.orig" "$J/a.jsonl"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "same size and mtime: the file is not read" rc_jq 0 '.unchanged == 3 and .updated == 0'
+run "$SEARCH" --db "$T/db-j" --format json zetaquokka
+check "... so its new word is not found yet" jq_out '.total == 0'
+touch "$J/a.jsonl"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "a new mtime: the file is read, the changed record updated" \
+  rc_jq 0 '.updated == 1 and .unchanged == 2'
+run "$SEARCH" --db "$T/db-j" --format json zetaquokka
+check "... and its new word found" ids_are j2
+rm "$J/t.txt"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "beside an unchanged file, a vanished text file is removed" \
+  rc_jq 0 '.removed == 1 and .unchanged == 2'
+run "$SEARCH" --db "$T/db-j" --format json alphaquokka
+check "... and the unchanged file's articles kept" ids_are j1
+mv "$J/a.jsonl" "$T/a.moved"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "a vanished JSON Lines file: its articles removed" rc_jq 0 '.removed == 2'
+mv "$T/a.moved" "$J/a.jsonl"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "the same file back (same mtime): read again, its articles added" \
+  rc_jq 0 '.added == 2'
+printf '{"id":"k1","body":"The epsilonquokka record."}\nnot json\n' >"$J/bad.jsonl"
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "a file with a bad line is indexed (exit 1)" rc_jq 1 '.added == 1 and .skipped == 1'
+run "$INDEX" --db "$T/db-j" --json "$J"
+check "... and read again next time, its problem reported again" \
+  rc_jq 1 '.skipped == 1 and any(.problems[]; .source | test("bad.jsonl:2"))'
+
 echo "# spelling dictionary"
 # A fresh build (two shards) keeps words met in two or more documents; an
 # update adds every word it meets.

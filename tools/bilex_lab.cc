@@ -30,7 +30,8 @@ std::vector<bilex::Document> load(const std::vector<std::string>& paths) {
   cb.is_unchanged = [](const std::string&, const std::string&) {
     return false;
   };
-  cb.hash_unchanged = cb.is_unchanged;
+  cb.hash_unchanged = [](const std::string&, const std::string&,
+                         const std::string&) { return false; };
   cb.on_unchanged = [](const std::string&) {};
   cb.on_article = [&](bilex::Article&& a) { docs.push_back(std::move(a.doc)); };
   cb.on_problem = [](bilex::Problem&& p) {

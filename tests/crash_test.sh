@@ -14,6 +14,9 @@
 #   running (a run that finished before its kill moment does not count; at
 #   most 2 x KILLS runs are started, and the summary says how many landed).
 #   $BILEX_CRASH_ARTICLES (default 2000): size of the article set.
+#   $BILEX_CRASH_FORMAT: txt (default), one file per article, or jsonl, ten
+#   articles per JSON Lines file (files untouched by a round of changes are
+#   then skipped by size and mtime, files with changes read again).
 # Prints one line per kill and a summary; exits non-zero on any failure.
 set -u
 
@@ -22,6 +25,8 @@ SEARCH=$2
 CORPUS=$3
 KILLS=${4:-${BILEX_CRASH_KILLS:-5}}
 N=${BILEX_CRASH_ARTICLES:-2000}
+FORMAT=${BILEX_CRASH_FORMAT:-txt}
+case $FORMAT in txt|jsonl) ;; *) echo "crash_test: BILEX_CRASH_FORMAT is txt or jsonl" >&2; exit 2 ;; esac
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-crash.XXXXXX")
 VICTIM=""
@@ -47,17 +52,50 @@ seeds=()
 for f in "$CORPUS"/*.txt; do seeds+=("$(cat "$f")"); done
 ((${#seeds[@]} > 0)) || { echo "crash_test: no .txt articles in $CORPUS" >&2; exit 2; }
 
+# JSON Lines: article i is in file a$((i % JFILES)).jsonl; each seed's body
+# as a JSON string, without its closing quote.
+JFILES=$((N / 10 + 1))
+declare -a seeds_json dirty
+for seed in "${seeds[@]}"; do
+  j=$(printf "%s" "$seed" | jq -Rs .)
+  seeds_json+=("${j%\"}")
+done
+
 # ver[i]: the version of article i on disk (0: absent).
 # was[i]: its version in the last committed, converged index.
 declare -a ver was
-write_article() {  # write_article I VERSION
+write_article() {  # write_article I VERSION (VERSION 0: remove it)
   local i=$1 v=$2
-  printf 'Article %d version %d\n\n%s\n\nMarkers uid%dx crashmark.\n' \
-    "$i" "$v" "${seeds[$((i % ${#seeds[@]}))]}" "$i" >"$A/a$i.txt"
   ver[$i]=$v
+  if [ "$FORMAT" = jsonl ]; then
+    dirty[$((i % JFILES))]=1
+  elif ((v > 0)); then
+    printf 'Article %d version %d\n\n%s\n\nMarkers uid%dx crashmark.\n' \
+      "$i" "$v" "${seeds[$((i % ${#seeds[@]}))]}" "$i" >"$A/a$i.txt"
+  else
+    rm -f "$A/a$i.txt"
+  fi
 }
-for ((i = 1; i <= N; i++)); do write_article "$i" 1; done
+# Rewrites the JSON Lines files holding an article that changed.
+write_files() {
+  [ "$FORMAT" = jsonl ] || return 0
+  local -a content=()
+  local i g rec
+  for ((i = 1; i < next_id; i++)); do
+    g=$((i % JFILES))
+    [ -n "${dirty[$g]:-}" ] && ((ver[i] > 0)) || continue
+    printf -v rec '{"id":"a%d","title":"Article %d version %d","body":%s\\n\\nMarkers uid%dx crashmark."}\n' \
+      "$i" "$i" "${ver[i]}" "${seeds_json[$((i % ${#seeds[@]}))]}" "$i"
+    content[$g]+=$rec
+  done
+  for g in "${!dirty[@]}"; do
+    printf '%s' "${content[$g]:-}" >"$A/a$g.jsonl"
+  done
+  dirty=()
+}
 next_id=$((N + 1))
+for ((i = 1; i <= N; i++)); do write_article "$i" 1; done
+write_files
 
 # Changes the articles on disk: about 3% rewritten, 1% removed, 2% added.
 mutate() {
@@ -68,12 +106,13 @@ mutate() {
   done
   for ((k = 0; k < N / 100; k++)); do
     i=$((RANDOM % (next_id - 1) + 1))
-    if ((ver[i] > 0)); then rm -f "$A/a$i.txt"; ver[i]=0; fi
+    ((ver[i] > 0)) && write_article "$i" 0
   done
   for ((k = 0; k < N * 2 / 100; k++)); do
-    write_article "$next_id" "$round"
     next_id=$((next_id + 1))
+    write_article $((next_id - 1)) "$round"
   done
+  write_files
 }
 
 # Searches every article id ever written; $T/found gets "I VERSION" per hit
@@ -147,7 +186,7 @@ ms() { echo $(($(date +%s%N) / 1000000)); }
 t0=$(ms)
 "$INDEX" --db "$DB" --json "$A" >"$T/summary" 2>"$T/err" || fail "first build: $(cat "$T/err")"
 full_ms=$(($(ms) - t0))
-echo "# $N articles, a full build takes $full_ms ms; $KILLS kills"
+echo "# $N articles ($FORMAT), a full build takes $full_ms ms; $KILLS kills"
 check_converged "first build"
 
 mid_run=0

@@ -278,11 +278,10 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     const std::string_view written = text.substr(start, end - start);
     // Most words are letters (and digits after them) alone, which none of
     // finish_token's rules touch: folded straight into place.
-    const bool plain =
-        !is_digit(written.front()) &&
-        std::none_of(written.begin(), written.end(), [](char c) {
-          return c == '_' || c == '@' || c == '.' || c == '\'';
-        });
+    const bool plain = !is_digit(written.front()) &&
+                       std::none_of(written.begin(), written.end(), [](char c) {
+                         return c == '_' || c == '@' || c == '.' || c == '\'';
+                       });
     if (plain && ascii && written.size() <= kMaxTermBytes) {
       Token& t = out.emplace_back();
       t.begin = static_cast<uint32_t>(start);
@@ -314,8 +313,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
           t.accented.append("ss");
           t.term.append("ss");
         } else {
-          const auto b = static_cast<unsigned char>(
-              w[k] <= 0x9E ? w[k] + 0x20 : w[k]);
+          const auto b =
+              static_cast<unsigned char>(w[k] <= 0x9E ? w[k] + 0x20 : w[k]);
           t.accented.push_back('\xC3');
           t.accented.push_back(static_cast<char>(b));
           t.term += latin1_folds_[b - 0x80];

@@ -115,8 +115,8 @@ class Analyzer {
   void finish_token(std::vector<Token>* out, Token tok) const;
 
   std::unique_ptr<icu::BreakIterator> breaker_;
-  const icu::Normalizer2* casefold_;  // NFKC_Casefold, owned by ICU
-  const icu::Normalizer2* nfd_;       // owned by ICU
+  const icu::Normalizer2* casefold_;       // NFKC_Casefold, owned by ICU
+  const icu::Normalizer2* nfd_;            // owned by ICU
   std::vector<std::string> latin1_folds_;  // fold_accents of C3 80..BF
   mutable Xapian::Stem stem_en_;
   mutable Xapian::Stem stem_es_;

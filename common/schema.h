@@ -33,11 +33,12 @@ inline constexpr std::string_view kSource = "R";  // R + indexed root or file
 
 // Value slots.
 enum Slot : Xapian::valueno {
-  kSlotDate = 0,         // "YYYYMMDD", empty when unknown; sorts as a string
-  kSlotFingerprint = 1,  // size:mtime of a text file; the key of a JSON
-                         // Lines record's file (kMetaFile); for incremental runs
-  kSlotHash = 2,         // content hash of the source text
-  kSlotId = 3,           // the document id, for removal of vanished files
+  kSlotDate = 0,  // "YYYYMMDD", empty when unknown; sorts as a string
+  // For incremental runs: size:mtime of a text file; the key of a JSON
+  // Lines record's file (see kMetaFile).
+  kSlotFingerprint = 1,
+  kSlotHash = 2,  // content hash of the source text
+  kSlotId = 3,    // the document id, for removal of vanished files
 };
 
 // Synonym table keys "~" + folded word list the word's accented spellings

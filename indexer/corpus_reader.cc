@@ -294,8 +294,7 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       const std::string where = source + ":" + std::to_string(number);
       if (too_long) {
         problem({where, "line longer than " +
-                                  std::to_string(kMaxFileBytes >> 20) +
-                                  " MiB"});
+                            std::to_string(kMaxFileBytes >> 20) + " MiB"});
         continue;
       }
       if (blank(line)) continue;
@@ -314,9 +313,9 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       if (!within_limits(*doc, where, cb)) continue;
       if (repaired > 0) {
         problem({where,
-                       "invalid UTF-8 repaired (" + std::to_string(repaired) +
-                           " sequences replaced by U+FFFD)",
-                       false, doc->id});
+                 "invalid UTF-8 repaired (" + std::to_string(repaired) +
+                     " sequences replaced by U+FFFD)",
+                 false, doc->id});
       }
       const std::string hash = content_hash(line);
       const std::string& fingerprint = file_key.empty() ? hash : file_key;
@@ -366,8 +365,8 @@ bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
           {source, std::string("cannot open: ") + std::strerror(errno)});
       return false;
     }
-    complete = read_jsonl(std::make_unique<GzipSource>(f), source, cb, key,
-                          &clean);
+    complete =
+        read_jsonl(std::make_unique<GzipSource>(f), source, cb, key, &clean);
   } else {
     FILE* f = std::fopen(source.c_str(), "rb");
     if (!f) {
@@ -376,8 +375,8 @@ bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
       return false;
     }
     if (kind == Kind::jsonl_zst)
-      complete = read_jsonl(std::make_unique<ZstdSource>(f), source, cb, key,
-                            &clean);
+      complete =
+          read_jsonl(std::make_unique<ZstdSource>(f), source, cb, key, &clean);
     else
       complete = read_jsonl(std::make_unique<FileSource>(f, true), source, cb,
                             key, &clean);

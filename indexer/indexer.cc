@@ -228,8 +228,7 @@ class Shard {
   void push(Article&& a, const std::string& root_term) {
     std::unique_lock lock(mutex_);
     space_.wait(lock, [&] {
-      return (queue_.size() < kQueue && queued_bytes_ < kQueueBytes) ||
-             error_;
+      return (queue_.size() < kQueue && queued_bytes_ < kQueueBytes) || error_;
     });
     if (error_) std::rethrow_exception(error_);
     queued_bytes_ += a.bytes;

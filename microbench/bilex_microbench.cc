@@ -74,7 +74,7 @@ const Texts& texts() {
       return false;
     };
     cb.hash_unchanged = [](const std::string&, const std::string&,
-                         const std::string&) { return false; };
+                           const std::string&) { return false; };
     cb.on_unchanged = [](const std::string&) {};
     cb.on_article = [&](bilex::Article&& a) {
       t.all.push_back(std::move(a.doc));

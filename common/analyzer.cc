@@ -252,13 +252,16 @@ bool is_latin1_letter(const unsigned char* s, size_t i, size_t n) {
 
 // NFKC_Casefold of a Latin-1 letter (second byte `b` of C3 b), appended as
 // UTF-8: upper case À..Þ to lower case, ß to "ss", the rest as it is.
-void casefold_latin1(unsigned char b, std::string* out) {
+// Returns the second byte appended, 0 for "ss".
+unsigned char casefold_latin1(unsigned char b, std::string* out) {
   if (b == 0x9F) {
     out->append("ss");
-    return;
+    return 0;
   }
+  const auto lower = static_cast<unsigned char>(b <= 0x9E ? b + 0x20 : b);
   out->push_back(static_cast<char>(0xC3));
-  out->push_back(static_cast<char>(b >= 0x80 && b <= 0x9E ? b + 0x20 : b));
+  out->push_back(static_cast<char>(lower));
+  return lower;
 }
 
 }  // namespace
@@ -277,7 +280,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
   auto emit = [&](size_t start, size_t end, bool ascii, bool latin1 = false) {
     const std::string_view written = text.substr(start, end - start);
     // Most words are letters (and digits after them) alone, which none of
-    // finish_token's rules touch: folded straight into place.
+    // finish_token's rules touch: folded straight into place (ASCII below,
+    // Latin-1 in the branch for it).
     const bool plain = !is_digit(written.front()) &&
                        std::none_of(written.begin(), written.end(), [](char c) {
                          return c == '_' || c == '@' || c == '.' || c == '\'';
@@ -293,58 +297,35 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
           [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
       return;
     }
-    if (plain && latin1) {
-      // ASCII and Latin-1 letters: case-folded as ICU would, and each
-      // letter's accents stripped from the table fold_accents uses.
-      Token& t = out.emplace_back();
-      t.begin = static_cast<uint32_t>(start);
-      t.end = static_cast<uint32_t>(end);
-      t.pos = pos;
-      t.accented.reserve(written.size());
-      t.term.reserve(written.size());
-      const auto* w = reinterpret_cast<const unsigned char*>(written.data());
-      for (size_t k = 0; k < written.size(); ++k) {
-        if (w[k] < 0x80) {
-          const char c = static_cast<char>(
-              (w[k] >= 'A' && w[k] <= 'Z') ? w[k] + 32 : w[k]);
-          t.accented.push_back(c);
-          t.term.push_back(c);
-        } else if (w[++k] == 0x9F) {  // ß
-          t.accented.append("ss");
-          t.term.append("ss");
-        } else {
-          const auto b =
-              static_cast<unsigned char>(w[k] <= 0x9E ? w[k] + 0x20 : w[k]);
-          t.accented.push_back('\xC3');
-          t.accented.push_back(static_cast<char>(b));
-          t.term += latin1_folds_[b - 0x80];
-        }
-      }
-      if (t.term.size() > kMaxTermBytes) {
-        out.pop_back();
-        return;
-      }
-      if (t.accented == t.term) t.accented.clear();
-      ++pos;
-      return;
-    }
     Token tok;
     tok.begin = static_cast<uint32_t>(start);
     tok.end = static_cast<uint32_t>(end);
     tok.pos = pos;
     if (latin1) {
-      // ASCII and Latin-1 letters only: folded here as ICU would.
+      // ASCII and Latin-1 letters only: case-folded as ICU would, and each
+      // letter's accents stripped by the table fold_accents uses.
       tok.accented.reserve(written.size());
+      tok.term.reserve(written.size());
       const auto* w = reinterpret_cast<const unsigned char*>(written.data());
       for (size_t k = 0; k < written.size(); ++k) {
         if (w[k] < 0x80) {
-          const char c = static_cast<char>(w[k]);
-          tok.accented.push_back((c >= 'A' && c <= 'Z') ? c + 32 : c);
+          const char c = static_cast<char>(
+              (w[k] >= 'A' && w[k] <= 'Z') ? w[k] + 32 : w[k]);
+          tok.accented.push_back(c);
+          tok.term.push_back(c);
         } else {
-          casefold_latin1(w[++k], &tok.accented);
+          const unsigned char b = casefold_latin1(w[++k], &tok.accented);
+          tok.term += b ? std::string_view(latin1_folds_[b - 0x80])
+                        : std::string_view("ss");
         }
       }
-      tok.term = fold_accents(tok.accented);
+      if (plain) {  // none of finish_token's rules apply
+        if (tok.term.size() > kMaxTermBytes) return;
+        if (tok.accented == tok.term) tok.accented.clear();
+        out.push_back(std::move(tok));
+        ++pos;
+        return;
+      }
     } else if (ascii || is_ascii(written)) {
       tok.term.resize(written.size());
       std::transform(

@@ -340,11 +340,14 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
   return true;
 }
 
+constexpr std::string_view kFileKeyPrefix = "jsonl:";
+
 // The key of a JSON Lines file: its records' fingerprint in the index.
 std::string file_key(const fs::path& p) {
   std::error_code ec;
   const fs::path canon = fs::weakly_canonical(fs::absolute(p), ec);
-  return "jsonl:" + content_hash(ec ? p.string() : canon.string());
+  return std::string(kFileKeyPrefix) +
+         content_hash(ec ? p.string() : canon.string());
 }
 
 bool read_jsonl_file(const fs::path& p, Kind kind, const ReaderCallbacks& cb) {
@@ -437,6 +440,10 @@ bool collect_files(const fs::path& root, const fs::path& dir,
 }
 
 }  // namespace
+
+bool is_file_key(std::string_view fingerprint) {
+  return fingerprint.starts_with(kFileKeyPrefix);
+}
 
 bool read_input(const std::string& path, const ReaderCallbacks& cb) {
   if (path == "-") {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,6 +61,10 @@ struct ReaderCallbacks {
   // (compressed for .zst and .gz), have been read; for progress.
   std::function<void(uint64_t bytes)> on_consumed;
 };
+
+// Whether a record's fingerprint is the key of its JSON Lines file (see
+// ReaderCallbacks::file_unchanged), not a text file's size and mtime.
+[[nodiscard]] bool is_file_key(std::string_view fingerprint);
 
 // Files larger than this are skipped.
 inline constexpr uint64_t kMaxFileBytes = 64ull << 20;

@@ -349,17 +349,14 @@ class Writer {
     removal_safe_ = true;
     ReaderCallbacks cb;
     cb.is_unchanged = [&](const std::string& id, const std::string& fp) {
-      return stored_value(id, schema::kSlotFingerprint) == fp;
+      const auto d = stored(id);
+      return d && d->get_value(schema::kSlotFingerprint) == fp;
     };
     cb.hash_unchanged = [&](const std::string& id, const std::string& hash,
                             const std::string& fp) {
-      if (fresh_) return false;
-      const std::string term = bounded_term(schema::kId, id);
-      Xapian::PostingIterator p = db_->postlist_begin(term);
-      if (p == db_->postlist_end(term)) return false;
-      const Xapian::Document d = db_->get_document(*p);
-      return d.get_value(schema::kSlotHash) == hash &&
-             d.get_value(schema::kSlotFingerprint) == fp;
+      const auto d = stored(id);
+      return d && d->get_value(schema::kSlotHash) == hash &&
+             d->get_value(schema::kSlotFingerprint) == fp;
     };
     cb.file_unchanged = [&](const std::string& key, const std::string& fp) {
       files_seen_.insert(key);
@@ -464,7 +461,7 @@ class Writer {
   // A record now held for another file: its former file must be read again
   // next time (it may still hold the record).
   void forget_file(const std::string& fingerprint) {
-    if (fingerprint.starts_with("jsonl:"))
+    if (is_file_key(fingerprint))
       db_->set_metadata(std::string(schema::kMetaFile) + fingerprint, "");
   }
 
@@ -483,12 +480,13 @@ class Writer {
     for (const std::string& k : gone) db_->set_metadata(k, "");
   }
 
-  std::string stored_value(const std::string& id, Xapian::valueno slot) {
-    if (fresh_) return {};
+  // The indexed document of `id`, if any.
+  std::optional<Xapian::Document> stored(const std::string& id) {
+    if (fresh_) return std::nullopt;
     const std::string term = bounded_term(schema::kId, id);
     Xapian::PostingIterator p = db_->postlist_begin(term);
-    if (p == db_->postlist_end(term)) return {};
-    return db_->get_document(*p).get_value(slot);
+    if (p == db_->postlist_end(term)) return std::nullopt;
+    return db_->get_document(*p);
   }
 
   void add(Article&& a) {
@@ -503,23 +501,16 @@ class Writer {
       return;
     }
     // Same text, new mtime: refresh the fingerprint without re-analysis.
-    if (!fresh_) {
-      const std::string term = bounded_term(schema::kId, a.doc.id);
-      Xapian::PostingIterator p = db_->postlist_begin(term);
-      if (p != db_->postlist_end(term)) {
-        Xapian::Document old = db_->get_document(*p);
-        const std::string old_fp = old.get_value(schema::kSlotFingerprint);
-        if (old_fp != a.fingerprint) forget_file(old_fp);
-        if (old.get_value(schema::kSlotHash) == a.hash) {
-          old.add_value(schema::kSlotFingerprint, a.fingerprint);
-          db_->replace_document(*p, old);
-          ++summary_.unchanged;
-          return;
-        }
-        pending_exists_.push_back(true);
-      } else {
-        pending_exists_.push_back(false);
+    if (auto old = stored(a.doc.id)) {
+      const std::string old_fp = old->get_value(schema::kSlotFingerprint);
+      if (old_fp != a.fingerprint) forget_file(old_fp);
+      if (old->get_value(schema::kSlotHash) == a.hash) {
+        old->add_value(schema::kSlotFingerprint, a.fingerprint);
+        db_->replace_document(old->get_docid(), *old);
+        ++summary_.unchanged;
+        return;
       }
+      pending_exists_.push_back(true);
     } else {
       pending_exists_.push_back(false);
     }

@@ -135,7 +135,7 @@ check "--match all: every word required" jq_out '.total == 0 and .hits == []'
 S --format json --match any BARCENA zzzunknown
 check "--match any: any word" jq_out '(.hits | length) == 3'
 S --format json -n 1 BARCENA Guatemala
-check "a full page still counts its partial matches exactly (small sets)" \
+check "-n 1, a full page: the total still counts the partial matches" \
   jq_out '(.hits | length) == 1 and .total == 4'
 S --format json --explain BARCENA Guatemala
 check "full matches rank before partial ones" jq_out \

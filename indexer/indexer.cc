@@ -656,6 +656,10 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
   if (opts.rebuild && !replaceable(dir))
     throw IndexError("refusing to replace " + opts.db +
                      ": it holds files and is not a bilex index");
+  // Checked before the lock is taken too, so that a user's directory given
+  // by mistake is left without a lock file in it.
+  if (!fs::exists(dir / "iamglass", ec) && !replaceable(dir))
+    throw IndexError(dir.string() + " holds files and is not a bilex index");
   fs::create_directories(dir, ec);
   if (ec)
     throw IndexError("cannot create index directory " + opts.db + ": " +

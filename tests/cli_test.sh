@@ -279,9 +279,11 @@ echo "precious" >"$T/notindex/notes.txt"
 run "$INDEX" --db "$T/notindex" --json "$T/corpus"
 check "index into a directory holding other files exits 3" rc_is 3
 check "... and leaves the files alone" eval '[ "$(cat "$T/notindex/notes.txt")" = precious ]'
+check "... and adds no lock file to them" eval '[ "$(ls "$T/notindex")" = notes.txt ]'
 run "$INDEX" --db "$T/notindex" --rebuild --json "$T/corpus"
 check "--rebuild into a directory holding other files exits 3" rc_is 3
 check "... and leaves the files alone" eval '[ "$(cat "$T/notindex/notes.txt")" = precious ]'
+check "... and adds no lock file to them" eval '[ "$(ls "$T/notindex")" = notes.txt ]'
 
 echo "# bad inputs"
 mkdir -p "$T/bad/sub"

@@ -196,6 +196,10 @@ bool blank(std::string_view s) {
   });
 }
 
+std::string duplicate(const std::string& id) {
+  return "duplicate id \"" + id + "\" (an earlier input holds it)";
+}
+
 std::string fingerprint_of(const fs::path& p, uint64_t size) {
   std::error_code ec;
   const auto mtime = fs::last_write_time(p, ec);
@@ -221,6 +225,10 @@ void read_text_file(const fs::path& p, const std::string& id,
     return;
   }
   const std::string fp = fingerprint_of(p, size);
+  if (cb.claimed && cb.claimed(id, fp)) {
+    cb.on_problem({source, duplicate(id), true, id});
+    return;
+  }
   if (cb.is_unchanged(id, fp)) {
     cb.on_unchanged(id);
     return;
@@ -319,6 +327,10 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       }
       const std::string hash = content_hash(line);
       const std::string& fingerprint = file_key.empty() ? hash : file_key;
+      if (cb.claimed && cb.claimed(doc->id, fingerprint)) {
+        problem({where, duplicate(doc->id), true, doc->id});
+        continue;
+      }
       if (cb.hash_unchanged(doc->id, hash, fingerprint)) {
         cb.on_unchanged(doc->id);
         continue;

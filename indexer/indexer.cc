@@ -358,6 +358,15 @@ class Writer {
       return d && d->get_value(schema::kSlotHash) == hash &&
              d->get_value(schema::kSlotFingerprint) == fp;
     };
+    cb.claimed = [&](const std::string& id, const std::string& fp) {
+      if (run_ids_.count(id)) return true;
+      // Held by a JSON Lines file skipped as unchanged in this run.
+      if (run_skipped_files_.empty()) return false;
+      const auto d = stored(id);
+      if (!d) return false;
+      const std::string old_fp = d->get_value(schema::kSlotFingerprint);
+      return old_fp != fp && run_skipped_files_.count(old_fp) > 0;
+    };
     cb.file_unchanged = [&](const std::string& key, const std::string& fp) {
       files_seen_.insert(key);
       file_start_ = seen_.size();
@@ -366,6 +375,7 @@ class Writer {
       if (!rec || rec->fingerprint != fp || rec->root != root_term_)
         return false;
       skipped_files_.insert(key);
+      run_skipped_files_.insert(key);
       summary_.unchanged += rec->articles;
       return true;
     };
@@ -385,6 +395,7 @@ class Writer {
     };
     cb.on_unchanged = [&](const std::string& id) {
       seen_.insert(id);
+      run_ids_.insert(id);
       ++summary_.unchanged;
     };
     cb.on_article = [&](Article&& a) { add(std::move(a)); };
@@ -491,6 +502,7 @@ class Writer {
 
   void add(Article&& a) {
     seen_.insert(a.doc.id);
+    run_ids_.insert(a.doc.id);
     if (shards_) {
       summary_.bytes += a.bytes;
       ++summary_.added;
@@ -582,6 +594,9 @@ class Writer {
   std::string root_term_;
   // JSON Lines files of the current input: met, and skipped as unchanged.
   std::unordered_set<std::string> files_seen_, skipped_files_;
+  // Over all inputs of the run: the ids taken, and the JSON Lines files
+  // skipped as unchanged (whose ids the index holds), for duplicates.
+  std::unordered_set<std::string> run_ids_, run_skipped_files_;
   size_t file_start_ = 0;  // seen_.size() when the current file began
   std::vector<std::pair<std::string, std::string>> files_read_;
   bool removal_safe_ = true;

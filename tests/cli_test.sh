@@ -436,6 +436,41 @@ run "$INDEX" --db "$T/db-j" --json "$J"
 check "... and read again next time, its problem reported again" \
   rc_jq 1 '.skipped == 1 and any(.problems[]; .source | test("bad.jsonl:2"))'
 
+echo "# duplicate ids"
+# Two sources of one id: the first in the order of the inputs keeps it, the
+# later is reported and skipped, run after run (no article re-analyzed).
+D=$T/dups
+mkdir -p "$D/A" "$D/B"
+printf 'Dup from A\n\nThe dupquokka article of root A.\n' >"$D/A/x.txt"
+printf 'Dup from B\n\nThe dupquokka article of root B, longer.\n' >"$D/B/x.txt"
+run "$INDEX" --db "$T/db-dup" --json "$D/A" "$D/B"
+check "the same path in two roots: exit 1, the later one skipped" \
+  rc_jq 1 '.added == 1 and .skipped == 1 and .docs == 1 and any(.problems[]; (.source | endswith("B/x.txt")) and (.reason | test("duplicate id")))'
+run "$SEARCH" --db "$T/db-dup" --format json dupquokka
+check "... the first root's article kept" jq_out '[.hits[].title] == ["Dup from A"]'
+run "$INDEX" --db "$T/db-dup" --json "$D/A" "$D/B"
+check "... and a re-run changes nothing (no flip-flop)" \
+  rc_jq 1 '.unchanged == 1 and .updated == 0 and .added == 0 and .skipped == 1'
+printf '{"id":"d1","title":"First d1","body":"The dupjsonquokka record, first."}\n{"id":"d2","body":"Another record."}\n' >"$D/a.jsonl"
+printf '{"id":"d1","title":"Second d1","body":"The dupjsonquokka record, second."}\n' >"$D/b.jsonl"
+run "$INDEX" --db "$T/db-dupj" --json "$D/a.jsonl" "$D/b.jsonl"
+check "one id in two JSON Lines files: the later record skipped" \
+  rc_jq 1 '.added == 2 and .skipped == 1 and any(.problems[]; (.source | endswith("b.jsonl:1")) and (.reason | test("duplicate id")))'
+run "$INDEX" --db "$T/db-dupj" --json "$D/a.jsonl" "$D/b.jsonl"
+check "... a re-run (the first file skipped unread) still keeps the first" \
+  rc_jq 1 '.unchanged == 2 and .updated == 0 and .skipped == 1'
+run "$SEARCH" --db "$T/db-dupj" --format json dupjsonquokka
+check "... whose record is found" jq_out '[.hits[].title] == ["First d1"]'
+run "$INDEX" --db "$T/db-dupj" --json "$D/b.jsonl" "$D/a.jsonl"
+check "inputs in the other order: the now first file's record taken" \
+  rc_jq 1 '.updated == 1 and .skipped == 1 and any(.problems[]; .source | endswith("a.jsonl:1"))'
+run "$SEARCH" --db "$T/db-dupj" --format json dupjsonquokka
+check "... and found" jq_out '[.hits[].title] == ["Second d1"]'
+printf '{"id":"e1","body":"The samefilequokka record, first."}\n{"id":"e1","body":"The samefilequokka record, again."}\n' >"$D/e.jsonl"
+run "$INDEX" --db "$T/db-dupe" --json "$D/e.jsonl"
+check "one id twice in one file: the second record skipped" \
+  rc_jq 1 '.added == 1 and .skipped == 1 and any(.problems[]; .source | endswith("e.jsonl:2"))'
+
 echo "# spelling dictionary"
 # A fresh build (two shards) keeps words met in two or more documents; an
 # update adds every word it meets.

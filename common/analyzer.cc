@@ -530,8 +530,12 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
     doc.add_posting(term, p, wdf_inc);
     if (words && !t.alternative && !t.keep && code_points(t.term) >= 3 &&
         !is_digit(t.term.front()) &&
-        t.term.find_first_of(".@'") == std::string::npos)
+        t.term.find_first_of(".@'") == std::string::npos) {
       words->push_back(t.accented.empty() ? t.term : t.accented);
+      // The folded spelling too, so that a query typed without accents is
+      // one edit from "economía" when it is one letter off ("ecomomia").
+      if (!t.accented.empty()) words->push_back(t.term);
+    }
     for (size_t i = 0; i < langs.size(); ++i) {
       const Lang l = langs[i];
       if (!t.keep && is_stopword(t.term, l)) continue;

@@ -95,7 +95,8 @@ class Analyzer {
   // `wdf_inc`. Stopwords get exact terms only (phrases keep them).
   // `accents` (optional) receives the accent-parity synonyms; `words`
   // (optional) the written words of 3+ letters, lower case with their
-  // accents, for the spelling dictionary.
+  // accents (and an accented word's folded form too), for the spelling
+  // dictionary.
   void index_text(Xapian::Document& doc, std::string_view text, Lang lang,
                   Field field, Xapian::termpos* pos, Xapian::termcount wdf_inc,
                   AccentSink* accents,

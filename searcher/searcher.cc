@@ -157,20 +157,29 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
       df = std::max(df, db_.get_termfreq(
                             Analyzer::stem_prefix(Field::body, lang) + stem));
     if (df > kRare) continue;
-    std::string s = db_.get_spelling_suggestion(g.exact[0]);
+    // A word the corpus has is corrected only by one edit ("presidnete"),
+    // so that a rare name is not taken for a common word ("blinken" is not
+    // "linked", two edits away).
+    std::string s = db_.get_spelling_suggestion(g.exact[0], df > 0 ? 1 : 2);
     if (s.empty()) continue;
     const std::string folded = analyzer_.fold(s);
     if (folded == g.exact[0]) continue;
     if (df > 0 && db_.get_termfreq(folded) < kRatio * df) continue;
+    // Shown in its most frequent accented spelling. The dictionary counts
+    // an accented word under its folded spelling too: when the suggestion
+    // is that, an accented spelling is shown if half its documents write it.
     const std::string key = std::string(schema::kSpellingForms) + folded;
-    Xapian::doccount best = spelling_freq(s);
+    Xapian::doccount best = 0;
+    std::string form;
     for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
       const Xapian::doccount f = spelling_freq(*it);
       if (f > best) {
         best = f;
-        s = *it;
+        form = *it;
       }
     }
+    const Xapian::doccount own = spelling_freq(s);
+    if (!form.empty() && (s == folded ? 2 * best >= own : best > own)) s = form;
     const size_t at = fixed.find(g.label);
     if (at == std::string::npos) continue;
     fixed.replace(at, g.label.size(), s);

@@ -488,6 +488,32 @@ run "$SEARCH" --db "$T/db-spell" --format json numbatbrd
 check "did you mean: an update adds the words it meets" \
   jq_out '.suggestion == "numbatbird"'
 
+# Typed without its accents and one letter off, a word is one edit from its
+# folded spelling: "bandonaon" is "bandoneón" (5 articles), not the
+# "bandonaen" of 2 articles (one edit from it, two from "bandoneón").
+for i in 1 2 3 4 5; do
+  printf '{"id":"b%s","body":"Un bandoneón suena en la plaza %s."}\n' "$i" "$i"
+done >"$T/accents.jsonl"
+printf '{"id":"c1","body":"The bandonaen sound."}\n{"id":"c2","body":"A bandonaen again."}\n' \
+  >>"$T/accents.jsonl"
+run "$INDEX" --db "$T/db-acc" -q "$T/accents.jsonl"
+run "$SEARCH" --db "$T/db-acc" --format json bandonaon
+check "did you mean: an accented word found without its accents" \
+  jq_out '.suggestion == "bandoneón"'
+# A word the corpus has is corrected by one edit only: a rare name is not
+# taken for a common word two edits away.
+for i in $(seq 1 20); do
+  printf '{"id":"w%s","body":"The wombatfish swims in pond %s."}\n' "$i" "$i"
+done >"$T/rare.jsonl"
+printf '{"id":"r1","body":"Wombatfizz is a name."}\n{"id":"r2","body":"Wombatfisj is a typo."}\n' \
+  >>"$T/rare.jsonl"
+run "$INDEX" --db "$T/db-rare" -q "$T/rare.jsonl"
+run "$SEARCH" --db "$T/db-rare" --format json wombatfisj
+check "did you mean: a rare word one edit from a common one is corrected" \
+  jq_out '.suggestion == "wombatfish"'
+run "$SEARCH" --db "$T/db-rare" --format json wombatfizz
+check "... one two edits away is not" jq_out '.suggestion == null'
+
 echo "# single writer"
 # The holder takes flock(2) on the lock file, as bilex-index does, and
 # becomes `sleep` (exec) so that killing $HOLDER releases the lock. It waits

@@ -1,5 +1,6 @@
 #include "common/document.h"
 
+#include <zdict.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <vector>
@@ -323,7 +325,75 @@ std::string bounded_term(std::string_view prefix, std::string_view value) {
   return std::string(prefix) + "#" + content_hash(value);
 }
 
-std::string to_stored(const Document& doc) {
+namespace {
+// Dictionaries loaded in this process; never freed, so that pointers to them
+// stay valid.
+std::mutex dictionaries_mutex;
+std::vector<std::unique_ptr<BodyDictionary>>& dictionaries() {
+  static auto* all = new std::vector<std::unique_ptr<BodyDictionary>>;
+  return *all;
+}
+
+// A dictionary of 64 KiB trained on 500 articles: 112 KiB saved 1% more.
+constexpr size_t kDictionaryBytes = 64 << 10;
+constexpr size_t kMinSamples = 100;
+constexpr size_t kMinSampleBytes = 64 << 10;
+}  // namespace
+
+std::string BodyDictionary::train(const std::vector<std::string>& samples) {
+  size_t total = 0;
+  for (const std::string& b : samples) total += b.size();
+  if (samples.size() < kMinSamples || total < kMinSampleBytes) return {};
+  std::string all;
+  all.reserve(total);
+  std::vector<size_t> sizes;
+  for (const std::string& b : samples) {
+    all += b;
+    sizes.push_back(b.size());
+  }
+  std::string dict(kDictionaryBytes, '\0');
+  const size_t n =
+      ZDICT_trainFromBuffer(dict.data(), dict.size(), all.data(), sizes.data(),
+                            static_cast<unsigned>(sizes.size()));
+  if (ZDICT_isError(n)) return {};
+  dict.resize(n);
+  return dict;
+}
+
+const BodyDictionary* BodyDictionary::load(const std::string& bytes) {
+  const unsigned id = ZDICT_getDictID(bytes.data(), bytes.size());
+  if (id == 0) return nullptr;
+  std::lock_guard lock(dictionaries_mutex);
+  for (const auto& d : dictionaries())
+    if (d->id_ == id) return d->bytes_ == bytes ? d.get() : nullptr;
+  std::unique_ptr<BodyDictionary> d(new BodyDictionary);
+  d->id_ = id;
+  d->bytes_ = bytes;
+  d->cdict_ = ZSTD_createCDict(bytes.data(), bytes.size(), kBodyLevel);
+  d->ddict_ = ZSTD_createDDict(bytes.data(), bytes.size());
+  if (!d->cdict_ || !d->ddict_) return nullptr;
+  dictionaries().push_back(std::move(d));
+  return dictionaries().back().get();
+}
+
+BodyDictionary::~BodyDictionary() {
+  ZSTD_freeCDict(static_cast<ZSTD_CDict*>(cdict_));
+  ZSTD_freeDDict(static_cast<ZSTD_DDict*>(ddict_));
+}
+
+namespace {
+// The loaded dictionary of `id`, or nullptr.
+const BodyDictionary* find_dictionary(unsigned id) {
+  thread_local const BodyDictionary* last = nullptr;
+  if (last && last->id() == id) return last;
+  std::lock_guard lock(dictionaries_mutex);
+  for (const auto& d : dictionaries())
+    if (d->id() == id) return last = d.get();
+  return nullptr;
+}
+}  // namespace
+
+std::string to_stored(const Document& doc, const BodyDictionary* dict) {
   std::string out;
   out.reserve(doc.body.size() + doc.title.size() + doc.id.size() + 40);
   out.append(kStoredMagic);
@@ -336,8 +406,11 @@ std::string to_stored(const Document& doc) {
   thread_local const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> ctx(
       ZSTD_createCCtx(), ZSTD_freeCCtx);
   const size_t n =
-      ZSTD_compressCCtx(ctx.get(), out.data() + at, out.size() - at,
-                        doc.body.data(), doc.body.size(), kBodyLevel);
+      dict ? ZSTD_compress_usingCDict(
+                 ctx.get(), out.data() + at, out.size() - at, doc.body.data(),
+                 doc.body.size(), static_cast<const ZSTD_CDict*>(dict->cdict()))
+           : ZSTD_compressCCtx(ctx.get(), out.data() + at, out.size() - at,
+                               doc.body.data(), doc.body.size(), kBodyLevel);
   if (ZSTD_isError(n)) throw std::runtime_error("zstd: cannot compress");
   out.resize(at + n);
   return out;
@@ -362,9 +435,16 @@ Document from_stored(std::string_view data, bool with_body) {
   // article.
   thread_local const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(
       ZSTD_createDCtx(), ZSTD_freeDCtx);
+  const unsigned id = ZSTD_getDictID_fromFrame(data.data(), data.size());
+  const BodyDictionary* dict = id ? find_dictionary(id) : nullptr;
+  if (id && !dict) return {};
   d.body.resize(size);
-  const size_t n = ZSTD_decompressDCtx(ctx.get(), d.body.data(), d.body.size(),
-                                       data.data(), data.size());
+  const size_t n =
+      dict ? ZSTD_decompress_usingDDict(
+                 ctx.get(), d.body.data(), d.body.size(), data.data(),
+                 data.size(), static_cast<const ZSTD_DDict*>(dict->ddict()))
+           : ZSTD_decompressDCtx(ctx.get(), d.body.data(), d.body.size(),
+                                 data.data(), data.size());
   if (ZSTD_isError(n) || n != size) return {};
   return d;
 }

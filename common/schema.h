@@ -11,7 +11,9 @@ namespace bilex::schema {
 
 // Bump when terms, values or document data change incompatibly; the searcher
 // and the indexer refuse an index with another version and ask for --rebuild.
-inline constexpr int kVersion = 3;  // 2: compact document data; 3: zstd body
+// 2: compact document data; 3: zstd body; 4: bodies compressed with
+// per-language dictionaries (kMetaBodyDictionary)
+inline constexpr int kVersion = 4;
 
 // Term bodies are always case-folded, so an upper-case letter after a prefix
 // never belongs to the term body.
@@ -54,6 +56,11 @@ inline constexpr std::string_view kMetaAnalyzer = "bilex.analyzer";
 // size:mtime, its number of articles and the term of its root, one a line.
 // A later run skips the file while its size and mtime are the same.
 inline constexpr std::string_view kMetaFile = "bilex.file.";
+// "bilex.zdict." + language code + "." + n -> a zstd dictionary of the
+// stored bodies (common/document.h), as trained by shard n of the fresh
+// build on its first articles of that language. Readers load them all; an
+// update compresses with the first of its article's language.
+inline constexpr std::string_view kMetaBodyDictionary = "bilex.zdict.";
 
 // Accent parity: Snowball stems an accented word and its accent-free
 // spelling differently ("comunicación" -> "comun", "comunicacion" ->

@@ -49,6 +49,9 @@ constexpr size_t kSpellingBatch = 500000;
 // only: 44% of the bench news's words, mostly names and typos, and a
 // suggestion must be a common word anyway (an update adds all it meets).
 constexpr Xapian::termcount kMinSpellingDocs = 2;
+// Bodies a shard trains each language's compression dictionary on (500:
+// the bench news's bodies 18.0 -> 13.4 MB; docs/performance.md).
+constexpr size_t kDictionarySamples = 500;
 
 // An exclusive lock on the index directory held for the whole run, with the
 // holder's pid written in, so that a second writer can name it.
@@ -112,7 +115,8 @@ struct Built {
 
 Built build_document(const Analyzer& analyzer, Article& a,
                      const std::optional<Lang>& forced,
-                     const std::string& root_term) {
+                     const std::string& root_term,
+                     const BodyDictionaries& dictionaries) {
   Document& d = a.doc;
   if (forced) {
     d.lang = *forced;
@@ -144,7 +148,7 @@ Built build_document(const Analyzer& analyzer, Article& a,
   b.doc.add_value(schema::kSlotFingerprint, a.fingerprint);
   b.doc.add_value(schema::kSlotHash, a.hash);
   b.doc.add_value(schema::kSlotId, d.id);
-  b.doc.set_data(to_stored(d));
+  b.doc.set_data(to_stored(d, dictionaries.of(d.lang)));
   return b;
 }
 
@@ -213,9 +217,10 @@ void set_schema_metadata(Xapian::WritableDatabase& db) {
 // repeated id replaces its earlier version as in a single database.
 class Shard {
  public:
-  Shard(const fs::path& path, const IndexOptions& opts)
+  Shard(const fs::path& path, const IndexOptions& opts, unsigned number)
       : db_(path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC),
-        opts_(opts) {
+        opts_(opts),
+        number_(number) {
     set_schema_metadata(db_);
     thread_ = std::thread([this] { run(); });
   }
@@ -267,6 +272,28 @@ class Shard {
     since_commit_ = 0;
   }
 
+  // The shard's first kDictionarySamples bodies of each language train its
+  // dictionary for that language, with which the later ones are stored.
+  // The same articles come to a shard in the same order: a build is
+  // repeatable.
+  void sample(const Document& d) {
+    if (d.lang == Lang::und) return;
+    const int l = d.lang == Lang::es ? 1 : 0;
+    if (sampled_[l]) return;
+    samples_[l].push_back(d.body);
+    if (samples_[l].size() < kDictionarySamples) return;
+    sampled_[l] = true;
+    const std::string bytes = BodyDictionary::train(samples_[l]);
+    samples_[l] = {};
+    const BodyDictionary* dict = BodyDictionary::load(bytes);
+    if (!dict) return;
+    (d.lang == Lang::es ? dictionaries_.es : dictionaries_.en) = dict;
+    db_.set_metadata(std::string(schema::kMetaBodyDictionary) +
+                         std::string(lang_code(d.lang)) + "." +
+                         std::to_string(number_),
+                     bytes);
+  }
+
   void stop() {
     {
       std::lock_guard lock(mutex_);
@@ -289,8 +316,9 @@ class Shard {
           queued_bytes_ -= item.first.bytes;
           space_.notify_one();
         }
-        Built b =
-            build_document(analyzer_, item.first, opts_.lang, item.second);
+        Built b = build_document(analyzer_, item.first, opts_.lang, item.second,
+                                 dictionaries_);
+        sample(item.first.doc);
         write_built(db_, item.first.doc.id, b, analyzer_, seen_, spelling_);
         if (++since_commit_ >= kShardCommitEvery) commit();
       }
@@ -303,7 +331,11 @@ class Shard {
 
   Xapian::WritableDatabase db_;
   const IndexOptions& opts_;
+  const unsigned number_;
   Analyzer analyzer_;
+  BodyDictionaries dictionaries_;
+  std::vector<std::string> samples_[2];  // bodies, en and es
+  bool sampled_[2] = {false, false};
   std::unordered_set<std::string> seen_;
   SpellingCounts spelling_;
   size_t since_commit_ = 0;
@@ -329,6 +361,7 @@ class Writer {
         fresh_(fresh),
         summary_(summary),
         progress_(progress) {
+    if (db_) load_dictionaries();
     unsigned jobs = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
     if (jobs == 0) jobs = 1;
     for (unsigned i = 0; i < jobs; ++i)
@@ -491,6 +524,21 @@ class Writer {
     for (const std::string& k : gone) db_->set_metadata(k, "");
   }
 
+  // The index's first dictionary of each language, for the bodies it adds.
+  void load_dictionaries() {
+    const std::string prefix(schema::kMetaBodyDictionary);
+    for (auto it = db_->metadata_keys_begin(prefix);
+         it != db_->metadata_keys_end(prefix); ++it) {
+      const std::string key = *it;
+      const BodyDictionary* d = BodyDictionary::load(db_->get_metadata(key));
+      if (!d) continue;
+      const std::string_view lang =
+          std::string_view(key).substr(prefix.size(), 2);
+      auto& slot = lang == "es" ? dictionaries_.es : dictionaries_.en;
+      if (!slot && (lang == "en" || lang == "es")) slot = d;
+    }
+  }
+
   // The indexed document of `id`, if any.
   std::optional<Xapian::Document> stored(const std::string& id) {
     if (fresh_) return std::nullopt;
@@ -538,8 +586,8 @@ class Writer {
     const size_t jobs = std::min(analyzers_.size(), n);
     auto work = [&](size_t t) {
       for (size_t i = t; i < n; i += jobs)
-        built[i] =
-            build_document(*analyzers_[t], pending_[i], opts_.lang, root_term_);
+        built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
+                                  root_term_, dictionaries_);
     };
     if (jobs == 1) {
       work(0);
@@ -593,6 +641,7 @@ class Writer {
   SpellingCounts spelling_;
   std::string root_term_;
   // JSON Lines files of the current input: met, and skipped as unchanged.
+  BodyDictionaries dictionaries_;
   std::unordered_set<std::string> files_seen_, skipped_files_;
   // Over all inputs of the run: the ids taken, and the JSON Lines files
   // skipped as unchanged (whose ids the index holds), for duplicates.
@@ -703,7 +752,7 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
       paths.push_back(parent /
                       (side + "shard" + std::to_string(i) + "-" + pid));
       cleanup.add(paths.back());
-      shards.push_back(std::make_unique<Shard>(paths.back(), opts));
+      shards.push_back(std::make_unique<Shard>(paths.back(), opts, i));
     }
     Writer writer(nullptr, &shards, opts, true, summary, progress);
     for (const std::string& path : opts.paths) writer.index_input(path);

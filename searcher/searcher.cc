@@ -104,6 +104,12 @@ void Searcher::open() {
                        " was built by an incompatible version of bilex; run "
                        "bilex-index --rebuild");
     }
+    // The stored bodies' dictionaries (an index of this version keeps them
+    // for good: they are loaded once a process).
+    const std::string prefix(schema::kMetaBodyDictionary);
+    for (auto it = db.metadata_keys_begin(prefix);
+         it != db.metadata_keys_end(prefix); ++it)
+      (void)BodyDictionary::load(db.get_metadata(*it));
     if (dir_fd_ >= 0) ::close(dir_fd_);
     dir_fd_ = fd;
     dir_dev_ = st.st_dev;

@@ -436,6 +436,29 @@ run "$INDEX" --db "$T/db-j" --json "$J"
 check "... and read again next time, its problem reported again" \
   rc_jq 1 '.skipped == 1 and any(.problems[]; .source | test("bad.jsonl:2"))'
 
+echo "# stored bodies"
+# A shard's first 500 articles of a language train the dictionary its later
+# ones are stored with; an update stores its articles with it too.
+Z=$T/zdict
+mkdir -p "$Z"
+for i in $(seq 1 600); do
+  printf '{"id":"z%s","lang":"en","body":"Article %s reports that the council met on day %s to discuss the budget, the roads and the schools of district %s; the mayor said the plan for ward %s would be ready soon."}\n' \
+    "$i" "$i" "$i" "$i" "$i"
+done >"$Z/many.jsonl"
+printf '{"id":"z601","lang":"en","body":"The zdictquokka report: the council met again on the budget of the roads."}\n' \
+  >"$Z/late.jsonl"
+run "$INDEX" --db "$T/db-z" --json -j 1 "$Z/many.jsonl"
+check "600 articles indexed" rc_jq 0 '.added == 600'
+check "... and an English dictionary stored" \
+  eval '[ "$(xapian-metadata list "$T/db-z" | grep -c "^bilex.zdict.en.0$")" -eq 1 ]'
+run "$SEARCH" --db "$T/db-z" --format json -n 1 '"district 599"'
+check "an article stored with the dictionary reads back whole" \
+  jq_out '.hits[0].id == "z599" and (.hits[0].snippet | contains("<mark>district</mark> <mark>599</mark>"))'
+run "$INDEX" --db "$T/db-z" --json "$Z/many.jsonl" "$Z/late.jsonl"
+run "$SEARCH" --db "$T/db-z" --format json zdictquokka
+check "an update's article (stored with it too) reads back" \
+  jq_out '.hits[0].id == "z601" and (.hits[0].snippet | contains("<mark>zdictquokka</mark> report"))'
+
 echo "# duplicate ids"
 # Two sources of one id: the first in the order of the inputs keeps it, the
 # later is reported and skipped, run after run (no article re-analyzed).

@@ -3,7 +3,10 @@
 #include "common/document.h"
 
 #include <doctest/doctest.h>
+#include <zdict.h>
+#include <zstd.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -378,6 +381,72 @@ TEST_CASE("from_stored of a damaged body is an empty document") {
   flipped[flipped.size() - 3] ^= 0x55;
   const bilex::Document f = bilex::from_stored(flipped);
   CHECK((f.body.empty() || f.body.size() == d.body.size()));
+}
+
+namespace {
+// Bodies alike enough to train on: news-like sentences from a small word
+// list, each body different.
+std::vector<std::string> sample_bodies(size_t n) {
+  const char* words[] = {"the",      "border",  "talks",   "resumed",   "on",
+                         "monday",   "after",   "weeks",   "of",        "delay",
+                         "minister", "said",    "trade",   "prices",    "rose",
+                         "in",       "capital", "markets", "officials", "and"};
+  std::vector<std::string> out;
+  uint64_t x = 88172645463325252ull;
+  for (size_t i = 0; i < n; ++i) {
+    std::string b;
+    for (int w = 0; w < 200; ++w) {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      b += words[x % 20];
+      b += (w % 15 == 14) ? ". " : " ";
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("BodyDictionary: trained, loaded once, and bodies stored with it") {
+  CHECK(bilex::BodyDictionary::train(sample_bodies(10)).empty());  // too few
+  const auto samples = sample_bodies(300);
+  const std::string bytes = bilex::BodyDictionary::train(samples);
+  REQUIRE(!bytes.empty());
+  const bilex::BodyDictionary* dict = bilex::BodyDictionary::load(bytes);
+  REQUIRE(dict != nullptr);
+  CHECK(dict->id() != 0);
+  CHECK(bilex::BodyDictionary::load(bytes) == dict);  // the same, once
+  CHECK(bilex::BodyDictionary::load("not a dictionary") == nullptr);
+
+  bilex::Document d;
+  d.id = "a1";
+  d.lang = Lang::en;
+  d.body = sample_bodies(301).back();
+  const std::string plain = bilex::to_stored(d);
+  const std::string packed = bilex::to_stored(d, dict);
+  CHECK(packed.size() < plain.size());
+  CHECK(bilex::from_stored(packed).body == d.body);
+  CHECK(bilex::from_stored(plain).body == d.body);
+
+  // A body compressed with a dictionary this process never loaded (the
+  // stored form is "b2", id, title and date as length:bytes, the language
+  // byte, the zstd frame) reads as an empty document.
+  const std::string other = bilex::BodyDictionary::train(
+      std::vector<std::string>(samples.begin() + 100, samples.end()));
+  REQUIRE(!other.empty());
+  REQUIRE(ZDICT_getDictID(other.data(), other.size()) != dict->id());
+  std::string frame(ZSTD_compressBound(d.body.size()), '\0');
+  const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(
+      ZSTD_createCCtx(), ZSTD_freeCCtx);
+  const size_t n = ZSTD_compress_usingDict(
+      cctx.get(), frame.data(), frame.size(), d.body.data(), d.body.size(),
+      other.data(), other.size(), 3);
+  REQUIRE(!ZSTD_isError(n));
+  frame.resize(n);
+  const std::string foreign = "b22:a10:0:e" + frame;
+  CHECK(bilex::from_stored(foreign, /*with_body=*/false).id == "a1");
+  CHECK(bilex::from_stored(foreign).id.empty());
 }
 
 TEST_CASE("display_title falls back to the file name") {

@@ -369,11 +369,18 @@ const BodyDictionary* BodyDictionary::load(const std::string& bytes) {
   std::unique_ptr<BodyDictionary> d(new BodyDictionary);
   d->id_ = id;
   d->bytes_ = bytes;
-  d->cdict_ = ZSTD_createCDict(bytes.data(), bytes.size(), kBodyLevel);
   d->ddict_ = ZSTD_createDDict(bytes.data(), bytes.size());
-  if (!d->cdict_ || !d->ddict_) return nullptr;
+  if (!d->ddict_) return nullptr;
   dictionaries().push_back(std::move(d));
   return dictionaries().back().get();
+}
+
+const void* BodyDictionary::cdict() const {
+  std::call_once(cdict_once_, [this] {
+    cdict_ = ZSTD_createCDict(bytes_.data(), bytes_.size(), kBodyLevel);
+    if (!cdict_) throw std::runtime_error("zstd: cannot load a dictionary");
+  });
+  return cdict_;
 }
 
 BodyDictionary::~BodyDictionary() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,7 +84,9 @@ class BodyDictionary {
 
   [[nodiscard]] unsigned id() const { return id_; }
   [[nodiscard]] const std::string& bytes() const { return bytes_; }
-  [[nodiscard]] const void* cdict() const { return cdict_; }
+  // Made on first use: only writers compress (2.5 ms and 2.5 MB a
+  // process for a searcher's four dictionaries otherwise).
+  [[nodiscard]] const void* cdict() const;
   [[nodiscard]] const void* ddict() const { return ddict_; }
 
   ~BodyDictionary();
@@ -94,8 +97,9 @@ class BodyDictionary {
   BodyDictionary() = default;
   unsigned id_ = 0;
   std::string bytes_;
-  void* cdict_ = nullptr;  // ZSTD_CDict
-  void* ddict_ = nullptr;  // ZSTD_DDict
+  mutable std::once_flag cdict_once_;
+  mutable void* cdict_ = nullptr;  // ZSTD_CDict
+  void* ddict_ = nullptr;          // ZSTD_DDict
 };
 
 // The dictionaries a writer compresses with, per language (none for und).

@@ -444,7 +444,7 @@ Document from_stored(std::string_view data, bool with_body) {
       ZSTD_createDCtx(), ZSTD_freeDCtx);
   const unsigned id = ZSTD_getDictID_fromFrame(data.data(), data.size());
   const BodyDictionary* dict = id ? find_dictionary(id) : nullptr;
-  if (id && !dict) return {};
+  if (id && !dict) return d;  // its dictionary is not loaded: no body
   d.body.resize(size);
   const size_t n =
       dict ? ZSTD_decompress_usingDDict(

@@ -113,8 +113,8 @@ struct BodyDictionaries {
 
 // The stored form of a document in the index (Xapian document data), its
 // body compressed with `dict` when given, and back (with or without the
-// body; a body compressed with a dictionary needs it loaded); anything else
-// reads as an empty document.
+// body; a body compressed with a dictionary not loaded reads as empty);
+// anything else reads as an empty document.
 [[nodiscard]] std::string to_stored(const Document& doc,
                                     const BodyDictionary* dict = nullptr);
 [[nodiscard]] Document from_stored(std::string_view data,

@@ -52,6 +52,7 @@ constexpr Xapian::termcount kMinSpellingDocs = 2;
 // Bodies a shard trains each language's compression dictionary on (500:
 // the bench news's bodies 18.0 -> 13.4 MB; docs/performance.md).
 constexpr size_t kDictionarySamples = 500;
+constexpr size_t kDictionarySampleBytes = 16 << 10;  // of each, at most
 
 // An exclusive lock on the index directory held for the whole run, with the
 // holder's pid written in, so that a second writer can name it.
@@ -280,7 +281,7 @@ class Shard {
     if (d.lang == Lang::und) return;
     const int l = d.lang == Lang::es ? 1 : 0;
     if (sampled_[l]) return;
-    samples_[l].push_back(d.body);
+    samples_[l].push_back(d.body.substr(0, kDictionarySampleBytes));
     if (samples_[l].size() < kDictionarySamples) return;
     sampled_[l] = true;
     const std::string bytes = BodyDictionary::train(samples_[l]);
@@ -391,14 +392,15 @@ class Writer {
       return d && d->get_value(schema::kSlotHash) == hash &&
              d->get_value(schema::kSlotFingerprint) == fp;
     };
-    cb.claimed = [&](const std::string& id, const std::string& fp) {
+    cb.claimed = [&](const std::string& id, const std::string& /*fp*/) {
       if (run_ids_.count(id)) return true;
       // Held by a JSON Lines file skipped as unchanged in this run.
       if (run_skipped_files_.empty()) return false;
       const auto d = stored(id);
       if (!d) return false;
       const std::string old_fp = d->get_value(schema::kSlotFingerprint);
-      return old_fp != fp && run_skipped_files_.count(old_fp) > 0;
+      // (Its own file too: then it is reached again through another root.)
+      return run_skipped_files_.count(old_fp) > 0;
     };
     cb.file_unchanged = [&](const std::string& key, const std::string& fp) {
       files_seen_.insert(key);
@@ -532,11 +534,22 @@ class Writer {
       const std::string key = *it;
       const BodyDictionary* d = BodyDictionary::load(db_->get_metadata(key));
       if (!d) continue;
+      try {
+        (void)d->cdict();  // zstd can refuse to compress with a damaged one
+      } catch (const std::exception&) {
+        continue;
+      }
       const std::string_view lang =
           std::string_view(key).substr(prefix.size(), 2);
       auto& slot = lang == "es" ? dictionaries_.es : dictionaries_.en;
       if (!slot && (lang == "en" || lang == "es")) slot = d;
     }
+  }
+
+  static bool has_term(const Xapian::Document& d, const std::string& term) {
+    Xapian::TermIterator t = d.termlist_begin();
+    t.skip_to(term);
+    return t != d.termlist_end() && *t == term;
   }
 
   // The indexed document of `id`, if any.
@@ -564,7 +577,10 @@ class Writer {
     if (auto old = stored(a.doc.id)) {
       const std::string old_fp = old->get_value(schema::kSlotFingerprint);
       if (old_fp != a.fingerprint) forget_file(old_fp);
-      if (old->get_value(schema::kSlotHash) == a.hash) {
+      // An article that moved to another root is written again, with its
+      // new root: its old root would remove it as vanished.
+      if (old->get_value(schema::kSlotHash) == a.hash &&
+          (root_term_.empty() || has_term(*old, root_term_))) {
         old->add_value(schema::kSlotFingerprint, a.fingerprint);
         db_->replace_document(old->get_docid(), *old);
         ++summary_.unchanged;
@@ -584,10 +600,15 @@ class Writer {
     if (n == 0) return;
     std::vector<Built> built(n);
     const size_t jobs = std::min(analyzers_.size(), n);
+    std::vector<std::exception_ptr> errors(jobs);
     auto work = [&](size_t t) {
-      for (size_t i = t; i < n; i += jobs)
-        built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
-                                  root_term_, dictionaries_);
+      try {
+        for (size_t i = t; i < n; i += jobs)
+          built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
+                                    root_term_, dictionaries_);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
     };
     if (jobs == 1) {
       work(0);
@@ -596,6 +617,8 @@ class Writer {
       for (size_t t = 0; t < jobs; ++t) threads.emplace_back(work, t);
       for (auto& th : threads) th.join();
     }
+    for (const std::exception_ptr& e : errors)
+      if (e) std::rethrow_exception(e);
     for (size_t i = 0; i < n; ++i) {
       write_built(*db_, pending_[i].doc.id, built[i], *analyzers_[0], synonyms_,
                   spelling_);

@@ -489,6 +489,29 @@ check "inputs in the other order: the now first file's record taken" \
   rc_jq 1 '.updated == 1 and .skipped == 1 and any(.problems[]; .source | endswith("a.jsonl:1"))'
 run "$SEARCH" --db "$T/db-dupj" --format json dupjsonquokka
 check "... and found" jq_out '[.hits[].title] == ["Second d1"]'
+# An article moved, unchanged, from a file of one root to a file of
+# another is kept (its old root no longer holds it).
+mkdir -p "$D/R1" "$D/R2"
+printf '{"id":"m1","body":"The movequokka article."}\n{"id":"m2","body":"Another one."}\n' >"$D/R2/a.jsonl"
+printf '{"id":"m3","body":"A third one."}\n' >"$D/R1/b.jsonl"
+run "$INDEX" --db "$T/db-move" --json "$D/R1" "$D/R2"
+printf '{"id":"m2","body":"Another one."}\n' >"$D/R2/a.jsonl"
+printf '{"id":"m3","body":"A third one."}\n{"id":"m1","body":"The movequokka article."}\n' >"$D/R1/b.jsonl"
+run "$INDEX" --db "$T/db-move" --json "$D/R1" "$D/R2"
+check "an unchanged article moved to another root's file is kept" \
+  rc_jq 0 '.removed == 0 and .docs == 3'
+run "$SEARCH" --db "$T/db-move" --format json movequokka
+check "... and found" ids_are m1
+# One file reached through two roots (a root and its subdirectory): the
+# same summary run after run.
+mkdir -p "$D/N/sub"
+printf '{"id":"n1","body":"The nestedquokka record."}\n' >"$D/N/sub/n.jsonl"
+run "$INDEX" --db "$T/db-nest" --json "$D/N" "$D/N/sub"
+run "$INDEX" --db "$T/db-nest" --json "$D/N" "$D/N/sub"
+cp "$T/out" "$T/nest2"
+run "$INDEX" --db "$T/db-nest" --json "$D/N" "$D/N/sub"
+check "a file under two roots: runs agree (no flip-flop)" \
+  eval '[ "$(jq -c "{added,updated,removed,unchanged,skipped}" "$T/nest2")" = "$(jq -c "{added,updated,removed,unchanged,skipped}" "$T/out")" ] && jq -e ".updated == 0 and .docs == 1" "$T/out" >/dev/null'
 printf '{"id":"e1","body":"The samefilequokka record, first."}\n{"id":"e1","body":"The samefilequokka record, again."}\n' >"$D/e.jsonl"
 run "$INDEX" --db "$T/db-dupe" --json "$D/e.jsonl"
 check "one id twice in one file: the second record skipped" \

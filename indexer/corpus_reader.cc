@@ -225,7 +225,7 @@ void read_text_file(const fs::path& p, const std::string& id,
     return;
   }
   const std::string fp = fingerprint_of(p, size);
-  if (cb.claimed && cb.claimed(id, fp)) {
+  if (cb.claimed && cb.claimed(id)) {
     cb.on_problem({source, duplicate(id), true, id});
     return;
   }
@@ -327,7 +327,7 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       }
       const std::string hash = content_hash(line);
       const std::string& fingerprint = file_key.empty() ? hash : file_key;
-      if (cb.claimed && cb.claimed(doc->id, fingerprint)) {
+      if (cb.claimed && cb.claimed(doc->id)) {
         problem({where, duplicate(doc->id), true, doc->id});
         continue;
       }

@@ -55,11 +55,10 @@ struct ReaderCallbacks {
   std::function<void(const std::string& key, const std::string& fingerprint)>
       on_file_read;
   // Optional. Asked before an article is read (a text file) or taken (a
-  // JSON Lines record), with its fingerprint: true when another source of
-  // this run already holds `id`. The article is then skipped as a
-  // duplicate, so that the first source keeps the id, run after run.
-  std::function<bool(const std::string& id, const std::string& fingerprint)>
-      claimed;
+  // JSON Lines record): true when another source of this run already holds
+  // `id`. The article is then skipped as a duplicate, so that the first
+  // source keeps the id, run after run.
+  std::function<bool(const std::string& id)> claimed;
   std::function<void(const std::string& id)> on_unchanged;
   std::function<void(Article&&)> on_article;
   std::function<void(Problem&&)> on_problem;

@@ -392,7 +392,7 @@ class Writer {
       return d && d->get_value(schema::kSlotHash) == hash &&
              d->get_value(schema::kSlotFingerprint) == fp;
     };
-    cb.claimed = [&](const std::string& id, const std::string& /*fp*/) {
+    cb.claimed = [&](const std::string& id) {
       if (run_ids_.count(id)) return true;
       // Held by a JSON Lines file skipped as unchanged in this run.
       if (run_skipped_files_.empty()) return false;
@@ -663,8 +663,8 @@ class Writer {
   std::unordered_set<std::string> synonyms_;
   SpellingCounts spelling_;
   std::string root_term_;
-  // JSON Lines files of the current input: met, and skipped as unchanged.
   BodyDictionaries dictionaries_;
+  // JSON Lines files of the current input: met, and skipped as unchanged.
   std::unordered_set<std::string> files_seen_, skipped_files_;
   // Over all inputs of the run: the ids taken, and the JSON Lines files
   // skipped as unchanged (whose ids the index holds), for duplicates.

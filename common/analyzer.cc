@@ -31,6 +31,11 @@ bool is_ascii(std::string_view s) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+unsigned char ascii_lower(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (u >= 'A' && u <= 'Z') ? u + 32 : u;
+}
+
 void append_utf8(std::string* out, UChar32 c) {
   char buf[4];
   int32_t n = 0;
@@ -268,7 +273,8 @@ unsigned char casefold_latin1(unsigned char b, std::string* out) {
 
 void Analyzer::set_ascii_fast_path(bool on) { ascii_fast_path_ = on; }
 
-std::vector<Token> Analyzer::tokenize(std::string_view text) const {
+std::vector<Token> Analyzer::tokenize(std::string_view text,
+                                      const std::bitset<256>* wanted) const {
   std::vector<Token> out;
   if (text.empty()) return out;
   // About a token per 4 to 6 bytes: growing the vector as it fills was a
@@ -291,6 +297,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
       t.begin = static_cast<uint32_t>(start);
       t.end = static_cast<uint32_t>(end);
       t.pos = pos++;
+      if (wanted && !wanted->test(ascii_lower(written.front()))) return;
       t.term.resize(written.size());
       std::transform(
           written.begin(), written.end(), t.term.begin(),
@@ -302,6 +309,21 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) const {
     tok.end = static_cast<uint32_t>(end);
     tok.pos = pos;
     if (latin1) {
+      // A term is never longer than its written word here, so a plain word
+      // of at most kMaxTermBytes bytes is kept.
+      if (wanted && plain && written.size() <= kMaxTermBytes) {
+        const auto* w = reinterpret_cast<const unsigned char*>(written.data());
+        unsigned char first = ascii_lower(w[0]);
+        if (w[0] >= 0x80) {  // C3 w[1]: ß, or a letter cased as ICU would
+          const unsigned lower = w[1] <= 0x9E ? w[1] + 0x20u : w[1];
+          first = w[1] == 0x9F ? 's' : latin1_folds_[lower - 0x80].front();
+        }
+        if (!wanted->test(first)) {
+          out.push_back(std::move(tok));
+          ++pos;
+          return;
+        }
+      }
       // ASCII and Latin-1 letters only: case-folded as ICU would, and each
       // letter's accents stripped by the table fold_accents uses.
       tok.accented.reserve(written.size());

@@ -5,6 +5,7 @@
 #include <unicode/uversion.h>
 #include <xapian.h>
 
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -65,7 +66,11 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   // Splits UTF-8 text (ill-formed bytes tolerated) into tokens, in order.
-  [[nodiscard]] std::vector<Token> tokenize(std::string_view text) const;
+  // With `wanted`, a word whose term starts with a byte outside it may come
+  // with an empty term (its offsets, position and flags as usual), which
+  // spares folding the words no query term can match.
+  [[nodiscard]] std::vector<Token> tokenize(
+      std::string_view text, const std::bitset<256>* wanted = nullptr) const;
 
   // Splits with ICU alone when off (default on: ASCII text is split by an
   // equivalent fast path). For verification.

@@ -1,6 +1,7 @@
 #include "common/snippet.h"
 
 #include <algorithm>
+#include <bitset>
 #include <cctype>
 
 namespace bilex {
@@ -67,7 +68,7 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
       if (!target.empty())
         first_byte[static_cast<unsigned char>(target.front())] = true;
     for (size_t i = 0; i < tokens.size(); ++i) {
-      if (match[i] >= 0) continue;
+      if (match[i] >= 0 || tokens[i].term.empty()) continue;
       if (!first_byte[static_cast<unsigned char>(tokens[i].term.front())])
         continue;
       const std::string stem = analyzer.stem(tokens[i], l);
@@ -82,6 +83,22 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
   return match;
 }
 
+// First bytes of every term a group can match: a token can only match a
+// term (or a stem, or a prefix) that starts with its own first byte.
+std::bitset<256> first_bytes(const std::vector<MatchGroup>& groups) {
+  std::bitset<256> bytes;
+  auto add = [&](std::string_view term) {
+    if (!term.empty()) bytes.set(static_cast<unsigned char>(term.front()));
+  };
+  for (const MatchGroup& g : groups) {
+    for (const auto& t : g.exact) add(t);
+    for (const auto& t : g.phrase) add(t);
+    for (const auto& [lang, stem] : g.stems) add(stem);
+    add(g.prefix);
+  }
+  return bytes;
+}
+
 }  // namespace
 
 Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
@@ -89,7 +106,9 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
                      size_t max_chars) {
   Snippet out;
   if (body.empty() || max_chars == 0) return out;
-  const std::vector<Token> tokens = analyzer.tokenize(body);
+  // Words that no group can match are only placed, not folded.
+  const std::bitset<256> wanted = first_bytes(groups);
+  const std::vector<Token> tokens = analyzer.tokenize(body, &wanted);
   const std::vector<int> match = match_tokens(analyzer, tokens, lang, groups);
 
   // Matched tokens in text order (an alternative marks its whole word).
@@ -97,23 +116,46 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
   for (size_t i = 0; i < tokens.size(); ++i)
     if (match[i] >= 0) hits.push_back(i);
 
+  // Character offsets of the hits' starts and ends (tokens are in text
+  // order), so that a window's length costs no counting.
+  std::vector<size_t> hit_begin(hits.size()), hit_end(hits.size());
+  {
+    size_t at = 0, chars = 0;
+    auto chars_to = [&](size_t to) {
+      if (to >= at) {
+        chars += code_points(body, at, to);
+      } else {
+        chars -= code_points(body, to, at);
+      }
+      at = to;
+      return chars;
+    };
+    for (size_t k = 0; k < hits.size(); ++k) {
+      hit_begin[k] = chars_to(tokens[hits[k]].begin);
+      hit_end[k] = chars_to(tokens[hits[k]].end);
+    }
+  }
+
   // Best window: most distinct groups, then most matches, then shortest.
   size_t best_first = 0, best_last = 0;
   size_t best_groups = 0, best_count = 0, best_span = SIZE_MAX;
   const size_t budget = max_chars * 4 / 5;
+  std::vector<size_t> seen_in(groups.size(), SIZE_MAX);  // last window start
   for (size_t a = 0; a < hits.size(); ++a) {
-    std::vector<int> seen;
+    size_t distinct = 0;
     for (size_t b = a; b < hits.size(); ++b) {
-      const size_t span =
-          code_points(body, tokens[hits[a]].begin, tokens[hits[b]].end);
+      const size_t span = hit_end[b] - hit_begin[a];
       if (span > budget && b > a) break;
-      if (std::find(seen.begin(), seen.end(), match[hits[b]]) == seen.end())
-        seen.push_back(match[hits[b]]);
+      const auto g = static_cast<size_t>(match[hits[b]]);
+      if (seen_in[g] != a) {
+        seen_in[g] = a;
+        ++distinct;
+      }
       const size_t count = b - a + 1;
-      if (seen.size() > best_groups ||
-          (seen.size() == best_groups &&
+      if (distinct > best_groups ||
+          (distinct == best_groups &&
            (count > best_count || (count == best_count && span < best_span)))) {
-        best_groups = seen.size();
+        best_groups = distinct;
         best_count = count;
         best_span = span;
         best_first = a;
@@ -148,13 +190,18 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
       begin = tokens[first].begin;
     }
     if (hits.empty()) begin = 0;  // no match: the article's opening
-    while (last + 1 < tokens.size() &&
-           code_points(body, begin, tokens[last + 1].end) <= max_chars) {
+    size_t length = code_points(body, begin, end);
+    while (last + 1 < tokens.size()) {
+      const size_t next_end = tokens[last + 1].end;
+      const size_t grown = next_end >= end
+                               ? length + code_points(body, end, next_end)
+                               : code_points(body, begin, next_end);
+      if (grown > max_chars) break;
       ++last;
-      end = tokens[last].end;
+      end = next_end;
+      length = grown;
     }
     // Take trailing punctuation up to the next space ("border." not "border").
-    size_t length = code_points(body, begin, end);
     while (end < body.size() && length < max_chars &&
            static_cast<unsigned char>(body[end]) < 0x80 &&
            std::ispunct(static_cast<unsigned char>(body[end]))) {

@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <bitset>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,48 @@ TEST_CASE("ASCII fast path: the same tokens as ICU alone") {
       CHECK(a[i].pos == b[i].pos);
       CHECK(a[i].alternative == b[i].alternative);
     }
+  }
+}
+
+// The snippet generator asks only for terms that start with the first byte
+// of a query term; every other word keeps its place, offsets and flags.
+TEST_CASE("tokenize with wanted first bytes") {
+  const std::string texts[] = {
+      "U.S. officials said, \"242,000\" or 1.5; don't d'Artagnan seti@home",
+      "Árbol Éxito ÑANDÚ über Straße ßtraße Œuvre migración y EE.UU.",
+      "\u00C6sir \u00E6on caf\u00E9,bar infor\u00ADmation \u4E2D\u6587 "
+      "tab\there \xFF bad",
+  };
+  bilex::Analyzer a;
+  for (const char* letters : {"", "aeu", "s", "o9", "\xC3"}) {
+    std::bitset<256> wanted;
+    for (const char* c = letters; *c; ++c)
+      wanted.set(static_cast<unsigned char>(*c));
+    size_t emptied = 0;
+    for (const std::string& text : texts) {
+      CAPTURE(text);
+      CAPTURE(letters);
+      const auto all = a.tokenize(text), some = a.tokenize(text, &wanted);
+      REQUIRE(all.size() == some.size());
+      for (size_t i = 0; i < all.size(); ++i) {
+        CAPTURE(all[i].term);
+        CHECK(some[i].begin == all[i].begin);
+        CHECK(some[i].end == all[i].end);
+        CHECK(some[i].pos == all[i].pos);
+        CHECK(some[i].alternative == all[i].alternative);
+        CHECK(some[i].keep == all[i].keep);
+        if (wanted.test(static_cast<unsigned char>(all[i].term.front()))) {
+          CHECK(some[i].term == all[i].term);
+          CHECK(some[i].accented == all[i].accented);
+        } else if (some[i].term.empty()) {
+          CHECK(some[i].accented.empty());
+          ++emptied;
+        } else {
+          CHECK(some[i] == all[i]);
+        }
+      }
+    }
+    CHECK(emptied > 0);
   }
 }
 

@@ -249,6 +249,32 @@ TEST_CASE("Searcher: metadata, ranks, limits, filters, sorting") {
   CHECK(search(ix, "((").hits.empty());
 }
 
+TEST_CASE("Searcher: equal scores rank the newest first, on every page") {
+  Index ix;
+  // Six copies of one article, dated in the order of their names (the
+  // order they are indexed in), and one that scores higher but is older.
+  for (int n = 1; n <= 6; ++n)
+    ix.dir.write("in/en/same-" + std::to_string(n) + ".txt",
+                 "Lighthouse keepers\n\n2020-01-0" + std::to_string(n) +
+                     "\n\nThe keepers of the old light met again.");
+  ix.dir.write("in/en/best.txt",
+               "Lighthouse keepers of the lighthouse\n\n2019-05-05\n\n"
+               "A lighthouse and its keepers.");
+  ix.run();
+  const std::string expected =
+      "en/best.txt en/same-6.txt en/same-5.txt en/same-4.txt en/same-3.txt "
+      "en/same-2.txt en/same-1.txt";
+  bilex::SearchRequest req;
+  CHECK(ids(search(ix, "lighthouse keepers", req), false) == expected);
+  std::vector<std::string> paged;
+  for (size_t offset = 0; offset < 7; offset += 2) {
+    req.offset = offset;
+    req.limit = 2;
+    paged.push_back(ids(search(ix, "lighthouse keepers", req), false));
+  }
+  CHECK(bilex::test::join(paged) == expected);
+}
+
 TEST_CASE("Searcher: one query, both languages, accents and stems") {
   Index ix;
   CHECK(ids(search(ix, "run")) == "en/undated.txt");

@@ -138,6 +138,7 @@ struct Part {
   bool negative = false;
   bool filter = false;
   bool stopword = false;  // a word that is a stopword in both languages
+  bool word = false;      // one word: its spellings and stems OR-ed
 };
 
 class Parser {
@@ -213,6 +214,7 @@ class Parser {
 
   Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
     std::vector<Xapian::Query> pos, neg, filters, stops;
+    bool pos_words = true, stop_words = true;  // all of them single words
     for (const Part& p : parts) {
       if (p.query.empty()) continue;
       if (p.negative) {
@@ -221,12 +223,17 @@ class Parser {
         filters.push_back(p.query);
       } else if (p.stopword) {
         stops.push_back(p.query);
+        stop_words = stop_words && p.word;
       } else {
         pos.push_back(p.query);
+        pos_words = pos_words && p.word;
       }
     }
     // Stopwords count only when the query has nothing else ("the who").
-    if (pos.empty()) pos = stops;
+    if (pos.empty()) {
+      pos = stops;
+      pos_words = stop_words;
+    }
     const bool any = mode_ == MatchMode::any && top_implicit;
     Part out;
     if (!pos.empty()) {
@@ -235,6 +242,12 @@ class Parser {
                         pos.begin(), pos.end());
       if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1) {
         relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
+        relaxed_words_.clear();
+        if (pos_words && neg.empty()) {
+          for (const Xapian::Query& q : pos)
+            relaxed_words_.emplace_back(q.get_unique_terms_begin(),
+                                        q.get_unique_terms_end());
+        }
       }
     }
     auto apply_negatives = [&](Xapian::Query q) {
@@ -260,7 +273,10 @@ class Parser {
       return out;
     }
     out.query = apply_negatives(out.query);
-    if (!relaxed_.empty()) relaxed_ = apply_negatives(relaxed_);
+    if (!relaxed_.empty() && !neg.empty()) {
+      relaxed_ = apply_negatives(relaxed_);
+      relaxed_words_.clear();
+    }
     if (!filters.empty()) {
       const Xapian::Query f(Xapian::Query::OP_AND, filters.begin(),
                             filters.end());
@@ -391,6 +407,7 @@ class Parser {
     p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
                             alternatives.end());
     p.stopword = all_stop;
+    p.word = true;
     g.query = p.query;
     if (wanted(l)) out_->groups.push_back(std::move(g));
     return p;
@@ -443,6 +460,7 @@ class Parser {
 
  public:
   Xapian::Query relaxed_;
+  std::vector<std::vector<std::string>> relaxed_words_;
   bool relaxed_possible_ = true;
 
  private:
@@ -481,7 +499,10 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
   ParsedQuery out;
   Parser parser(lex(text), analyzer, db, mode, &out);
   parser.run();
-  if (parser.relaxed_possible_) out.relaxed = parser.relaxed_;
+  if (parser.relaxed_possible_) {
+    out.relaxed = parser.relaxed_;
+    out.relaxed_words = std::move(parser.relaxed_words_);
+  }
   return out;
 }
 

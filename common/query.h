@@ -32,7 +32,10 @@ enum class MatchMode {
 struct ParsedQuery {
   Xapian::Query strict;   // every required part matched
   Xapian::Query relaxed;  // some part matched; empty when not applicable
-  Xapian::Query filter;   // lang: and date: filters; empty when none
+  // The terms of each part of `relaxed` when every part is one word (and
+  // nothing is excluded), for estimating its matches; else empty.
+  std::vector<std::vector<std::string>> relaxed_words;
+  Xapian::Query filter;  // lang: and date: filters; empty when none
   std::vector<MatchGroup> groups;
   std::string description;  // the Xapian query, for --explain
 };

@@ -275,6 +275,37 @@ TEST_CASE("Searcher: equal scores rank the newest first, on every page") {
   CHECK(bilex::test::join(paged) == expected);
 }
 
+TEST_CASE("Searcher: the estimated total of some-words matches") {
+  // 400 articles: "alpha" in half, "beta" in half, both in a quarter, so
+  // that 300 hold one or both. Too many to count; the estimate must be
+  // near (counting a word's spellings and stems as one word).
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 400; ++i) {
+    std::string body = "Report number " + std::to_string(i) + ".";
+    if (i % 2 == 0) body += " The alpha test.";
+    if (i % 4 < 2) body += " The beta tests.";
+    lines += "{\"id\":\"r" + std::to_string(i) +
+             "\",\"title\":\"Report\",\"lang\":\"en\",\"body\":\"" + body +
+             "\"}\n";
+  }
+  dir.write("in/reports.jsonl", lines);
+  bilex::IndexOptions opts;
+  opts.db = dir.str("db");
+  opts.paths = {dir.str("in")};
+  (void)bilex::run_index(opts, nullptr);
+  bilex::Searcher s(opts.db);
+  bilex::SearchRequest req;
+  req.query = "alpha beta";
+  const bilex::SearchResult r = s.search(req);
+  CHECK(r.hits.size() == 10);
+  CHECK(r.total >= 285);
+  CHECK(r.total <= 315);
+  // A filter is not in the estimate: the count is Xapian's.
+  req.query = "alpha beta lang:en";
+  CHECK(s.search(req).total >= 100);
+}
+
 TEST_CASE("Searcher: one query, both languages, accents and stems") {
   Index ix;
   CHECK(ids(search(ix, "run")) == "en/undated.txt");

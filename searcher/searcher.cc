@@ -213,7 +213,8 @@ SearchResult Searcher::search(const SearchRequest& req) {
 }
 
 std::optional<std::string> Searcher::suggest(const std::string& query,
-                                             const ParsedQuery& pq) {
+                                             const ParsedQuery& pq,
+                                             const Xapian::MSet* stats) {
   // A word that occurs nowhere, or is a rare misspelling of a common word,
   // gets the nearest word of the spelling dictionary (the written words of
   // the corpus), shown in its most frequent spelling.
@@ -223,14 +224,18 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
     it.skip_to(w);
     return it != db_.spellings_end() && *it == w ? it.get_termfreq() : 0;
   };
+  // The query's terms have their frequencies in the matches' statistics.
+  auto termfreq = [&](const std::string& term) {
+    return stats ? stats->get_termfreq(term) : db_.get_termfreq(term);
+  };
   std::string fixed = query;
   bool changed = false;
   for (const MatchGroup& g : pq.groups) {
     if (!g.phrase.empty() || !g.prefix.empty() || g.exact.size() != 1) continue;
-    Xapian::doccount df = db_.get_termfreq(g.exact[0]);
+    Xapian::doccount df = termfreq(g.exact[0]);
     for (const auto& [lang, stem] : g.stems)
-      df = std::max(df, db_.get_termfreq(
-                            Analyzer::stem_prefix(Field::body, lang) + stem));
+      df = std::max(df,
+                    termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
     if (df > kRare) continue;
     // A word the corpus has is corrected only by one edit ("presidnete"),
     // so that a rare name is not taken for a common word ("blinken" is not
@@ -358,8 +363,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
       filters.empty() ? Xapian::Query()
                       : Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
                                       filters.end());
-  r.suggestion = suggest(req.query, pq);
   if (pq.strict.empty()) {
+    r.suggestion = suggest(req.query, pq, nullptr);
     r.parsed = filtered(pq.strict, filter).get_description();
     r.took_ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
@@ -395,6 +400,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   for (Xapian::doccount i = 0; i < page.size; ++i)
     order.emplace_back(mset[page.first + i], false);
   r.total = mset.get_matches_estimated();
+  r.suggestion = suggest(req.query, pq, &mset);
   Page rest;
   if (!relaxed.empty()) {
     // The total counts partial matches too, whatever the page holds. When
@@ -421,9 +427,20 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     r.total = strict_total + (estimate ? *estimate : count_matches(enquire));
   }
 
+  // The hits' stored documents, read in docid order: neighbours in the
+  // B-tree share the blocks read for the one before.
+  std::vector<std::pair<Xapian::docid, size_t>> by_docid;
+  for (size_t k = 0; k < order.size(); ++k)
+    by_docid.emplace_back(*order[k].first, k);
+  std::sort(by_docid.begin(), by_docid.end());
+  std::vector<std::string> stored(order.size());
+  for (const auto& [did, k] : by_docid)
+    stored[k] = db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
+
   size_t rank = req.offset;
-  for (const auto& [it, partial] : order) {
-    const Document d = from_stored(it.get_document().get_data(), req.snippets);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const auto& [it, partial] = order[k];
+    const Document d = from_stored(stored[k], req.snippets);
     Hit h;
     h.rank = ++rank;
     h.id = d.id;

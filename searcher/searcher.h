@@ -91,8 +91,11 @@ class Searcher {
   void open();
   bool moved(dev_t dev, ino_t ino) const;
   SearchResult search_once(const SearchRequest& req);
+  // `stats` (optional): the matches of the query, whose term statistics
+  // spare index reads.
   std::optional<std::string> suggest(const std::string& query,
-                                     const ParsedQuery& pq);
+                                     const ParsedQuery& pq,
+                                     const Xapian::MSet* stats);
   Xapian::Query feedback(const SearchRequest& req, const ParsedQuery& pq,
                          const Xapian::Query& filter);
   void explain(const SearchRequest& req, const ParsedQuery& pq,

@@ -284,3 +284,46 @@ TEST_CASE("snippet_html of a real snippet") {
   CHECK(bilex::snippet_html(s) ==
         "Smith &amp; Sons &lt;Ltd&gt; saw migrants <mark>crossing</mark>.");
 }
+
+// Snippets fold only the words that can match (the others are only
+// placed); the ASCII fast path and ICU alone must give the same snippets.
+TEST_CASE("make_snippet: the same with and without the ASCII fast path") {
+  std::string long_en, long_es, mixed;
+  for (int i = 0; i < 40; ++i) {
+    long_en += "Officials at the border said migrants crossed near post " +
+               std::to_string(i) + ". The U.S. talks resumed; don't wait. ";
+    long_es += "La migración en la frontera común creció un " +
+               std::to_string(i) + "%, según el Ministerio. ";
+    mixed += "\u201CLa frontera\u201D \u2014 dijo \u4E2D\u6587 "
+             "the border\u2019s gate, caf\u00E9\u0301 \u00A0 x" +
+             std::to_string(i) + " ";
+  }
+  const std::string texts[] = {
+      long_en, long_es, mixed,
+      "\u4E2D\u6587\u4E2D\u6587 border \u4E2D\u6587" + mixed,
+      "  ..." + long_es.substr(0, 300) + "\t\n frontera",
+      "!!! ??? ... " + std::string(600, '-') + " border at the end",
+  };
+  const char* queries[] = {"border",
+                           "frontera migración",
+                           "\"la frontera\"",
+                           "\"talks resumed\" wait",
+                           "post 17",
+                           "cross*",
+                           "nothing",
+                           "gate café"};
+  bilex::Analyzer fast, icu;
+  icu.set_ascii_fast_path(false);
+  for (const std::string& text : texts) {
+    for (const char* q : queries) {
+      for (size_t chars : {20, 80, 200, 1000}) {
+        CAPTURE(q);
+        CAPTURE(chars);
+        const auto a = snip(fast, text, q, chars, Lang::und);
+        const auto b = snip(icu, text, q, chars, Lang::und);
+        CHECK(a.text == b.text);
+        CHECK(a.marks == b.marks);
+      }
+    }
+  }
+}

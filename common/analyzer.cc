@@ -297,7 +297,6 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
       t.begin = static_cast<uint32_t>(start);
       t.end = static_cast<uint32_t>(end);
       t.pos = pos++;
-      if (wanted && !wanted->test(ascii_lower(written.front()))) return;
       t.term.resize(written.size());
       std::transform(
           written.begin(), written.end(), t.term.begin(),
@@ -309,21 +308,6 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
     tok.end = static_cast<uint32_t>(end);
     tok.pos = pos;
     if (latin1) {
-      // A term is never longer than its written word here, so a plain word
-      // of at most kMaxTermBytes bytes is kept.
-      if (wanted && plain && written.size() <= kMaxTermBytes) {
-        const auto* w = reinterpret_cast<const unsigned char*>(written.data());
-        unsigned char first = ascii_lower(w[0]);
-        if (w[0] >= 0x80) {  // C3 w[1]: ß, or a letter cased as ICU would
-          const unsigned lower = w[1] <= 0x9E ? w[1] + 0x20u : w[1];
-          first = w[1] == 0x9F ? 's' : latin1_folds_[lower - 0x80].front();
-        }
-        if (!wanted->test(first)) {
-          out.push_back(std::move(tok));
-          ++pos;
-          return;
-        }
-      }
       // ASCII and Latin-1 letters only: case-folded as ICU would, and each
       // letter's accents stripped by the table fold_accents uses.
       tok.accented.reserve(written.size());
@@ -453,10 +437,13 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
       }
       const size_t start = j;
       bool word_ascii = true;
+      // Whether one of finish_token's rules may apply (emit's `plain`).
+      bool special = k == 'D';
       while (true) {
         char last = k;
         while (j < e && (k = kind(j, &len)) != 0) {
           word_ascii = word_ascii && len == 1;
+          special = special || k == '_' || s[j] == '@';
           last = k;
           j += len;
         }
@@ -469,6 +456,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
           if ((last == 'L' && next == 'L' && (mid == '.' || mid == '\'')) ||
               (last == 'D' && next == 'D' &&
                (mid == '.' || mid == ',' || mid == ';' || mid == '\''))) {
+            special = special || mid == '.' || mid == '\'';
             ++j;
             k = next;
             continue;
@@ -476,12 +464,79 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
         }
         break;
       }
+      // A plain word whose term cannot start with a wanted byte is left out
+      // (a term is never longer than its word here).
+      if (wanted && !special && j - start <= kMaxTermBytes) {
+        unsigned char first = ascii_lower(static_cast<char>(s[start]));
+        if (s[start] >= 0x80) {  // C3 b: ß, or a letter cased as ICU would
+          const unsigned b = s[start + 1];
+          first =
+              b == 0x9F
+                  ? 's'
+                  : latin1_folds_[(b <= 0x9E ? b + 0x20u : b) - 0x80].front();
+        }
+        if (!wanted->test(first)) {
+          ++pos;
+          continue;
+        }
+      }
       emit(start, j, word_ascii, !word_ascii);
     }
     i = e;
   }
   flush_icu();
   return out;
+}
+
+namespace {
+
+// Bytes searched for a cut before giving up.
+constexpr size_t kCutSearch = 512;
+
+// Whether the piece (ASCII whitespace to ASCII whitespace) [i, e) holds
+// ASCII and Latin-1 letters only: tokenize splits such a piece by itself.
+bool latin1_piece(const unsigned char* s, size_t i, size_t e) {
+  while (i < e) {
+    if (s[i] < 0x80) {
+      ++i;
+    } else if (is_latin1_letter(s, i, e)) {
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t Analyzer::cut_before(std::string_view text, size_t at) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  if (!ascii_fast_path_ || at == 0) return 0;
+  at = std::min(at, n);
+  const size_t stop = at > kCutSearch ? at - kCutSearch : 0;
+  for (size_t p = at; p > stop; --p) {
+    if (p == n || !is_ascii_space(s[p - 1]) || is_ascii_space(s[p])) continue;
+    size_t e = p;
+    while (e < n && !is_ascii_space(s[e])) ++e;
+    if (latin1_piece(s, p, e)) return p;
+  }
+  return 0;
+}
+
+size_t Analyzer::cut_after(std::string_view text, size_t at) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  if (!ascii_fast_path_ || at >= n) return n;
+  const size_t stop = std::min(n, at + kCutSearch);
+  for (size_t q = std::max<size_t>(at, 1); q < stop; ++q) {
+    if (!is_ascii_space(s[q]) || is_ascii_space(s[q - 1])) continue;
+    size_t b = q;
+    while (b > 0 && !is_ascii_space(s[b - 1])) --b;
+    if (latin1_piece(s, b, q)) return q;
+  }
+  return n;
 }
 
 std::string Analyzer::fold(std::string_view word) const {

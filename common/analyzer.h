@@ -66,11 +66,19 @@ class Analyzer {
   Analyzer& operator=(const Analyzer&) = delete;
 
   // Splits UTF-8 text (ill-formed bytes tolerated) into tokens, in order.
-  // With `wanted`, a word whose term starts with a byte outside it may come
-  // with an empty term (its offsets, position and flags as usual), which
-  // spares folding the words no query term can match.
+  // With `wanted`, a word whose term starts with a byte outside it may be
+  // left out (the positions after it count it all the same), which spares
+  // building the tokens no query term can match.
   [[nodiscard]] std::vector<Token> tokenize(
       std::string_view text, const std::bitset<256>* wanted = nullptr) const;
+
+  // Offsets where `text` can be cut without changing its tokens: the tokens
+  // of text[cut_before(t, a), cut_after(t, b)) are those of `text` in that
+  // span (offsets and positions aside). cut_before gives at most `at`, or 0;
+  // cut_after at least `at`, or text.size(): either goes to the end of the
+  // text rather than search far.
+  [[nodiscard]] size_t cut_before(std::string_view text, size_t at) const;
+  [[nodiscard]] size_t cut_after(std::string_view text, size_t at) const;
 
   // Splits with ICU alone when off (default on: ASCII text is split by an
   // equivalent fast path). For verification.

@@ -31,10 +31,13 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
       std::vector<size_t> words;  // indexes of non-alternative tokens
       for (size_t i = 0; i < tokens.size(); ++i)
         if (!tokens[i].alternative) words.push_back(i);
+      // Words that cannot match are left out of `tokens`: a phrase's words
+      // are those of consecutive positions.
       for (size_t w = 0; w + g.phrase.size() <= words.size(); ++w) {
         bool ok = true;
         for (size_t k = 0; k < g.phrase.size() && ok; ++k)
-          ok = tokens[words[w + k]].term == g.phrase[k];
+          ok = tokens[words[w + k]].pos == tokens[words[w]].pos + k &&
+               tokens[words[w + k]].term == g.phrase[k];
         if (!ok) continue;
         for (size_t k = 0; k < g.phrase.size(); ++k)
           if (match[words[w + k]] < 0)
@@ -99,6 +102,26 @@ std::bitset<256> first_bytes(const std::vector<MatchGroup>& groups) {
   return bytes;
 }
 
+// The byte offset `chars` characters after (or, with `back`, before) the
+// character boundary `at`, or the end of `s` that comes first.
+size_t step_chars(const std::string& s, size_t at, size_t chars, bool back) {
+  auto continuation = [&](size_t i) {
+    return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  };
+  for (; chars > 0; --chars) {
+    if (back) {
+      if (at == 0) break;
+      --at;
+      while (at > 0 && continuation(at)) --at;
+    } else {
+      if (at >= s.size()) break;
+      ++at;
+      while (at < s.size() && continuation(at)) ++at;
+    }
+  }
+  return at;
+}
+
 }  // namespace
 
 Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
@@ -106,14 +129,14 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
                      size_t max_chars) {
   Snippet out;
   if (body.empty() || max_chars == 0) return out;
-  // Words that no group can match are only placed, not folded.
+  // The words that can match (no others are built), and which do.
   const std::bitset<256> wanted = first_bytes(groups);
-  const std::vector<Token> tokens = analyzer.tokenize(body, &wanted);
-  const std::vector<int> match = match_tokens(analyzer, tokens, lang, groups);
+  const std::vector<Token> words = analyzer.tokenize(body, &wanted);
+  const std::vector<int> match = match_tokens(analyzer, words, lang, groups);
 
   // Matched tokens in text order (an alternative marks its whole word).
   std::vector<size_t> hits;
-  for (size_t i = 0; i < tokens.size(); ++i)
+  for (size_t i = 0; i < words.size(); ++i)
     if (match[i] >= 0) hits.push_back(i);
 
   // Character offsets of the hits' starts and ends (tokens are in text
@@ -131,8 +154,8 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
       return chars;
     };
     for (size_t k = 0; k < hits.size(); ++k) {
-      hit_begin[k] = chars_to(tokens[hits[k]].begin);
-      hit_end[k] = chars_to(tokens[hits[k]].end);
+      hit_begin[k] = chars_to(words[hits[k]].begin);
+      hit_end[k] = chars_to(words[hits[k]].end);
     }
   }
 
@@ -164,23 +187,57 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
     }
   }
 
-  // Grow the window token by token (a third of the room to the left) until
-  // it holds max_chars characters.
+  // Every token of the stretch the window can grow over: a third of the
+  // room to the left of its first match, max_chars characters to the right
+  // of that (the opening of the article when nothing matches).
+  const size_t used =
+      hits.empty() ? 0 : hit_end[best_last] - hit_begin[best_first];
+  const size_t left_room =
+      hits.empty() ? 0 : (max_chars - std::min(used, max_chars)) / 3;
+  const size_t anchor = hits.empty() ? 0 : words[hits[best_first]].begin;
+  const size_t from = analyzer.cut_before(
+      body, step_chars(body, anchor, left_room + 1, /*back=*/true));
+  const size_t to =
+      analyzer.cut_after(body, step_chars(body, anchor, max_chars + 1, false));
+  std::vector<Token> tokens =
+      analyzer.tokenize(std::string_view(body).substr(from, to - from));
+  for (Token& t : tokens) {
+    t.begin += static_cast<uint32_t>(from);
+    t.end += static_cast<uint32_t>(from);
+  }
+  // The first token that starts at `at`, or tokens.size().
+  auto token_at = [&](size_t at) {
+    const auto it =
+        std::lower_bound(tokens.begin(), tokens.end(), at,
+                         [](const Token& t, size_t b) { return t.begin < b; });
+    return it != tokens.end() && it->begin == at
+               ? static_cast<size_t>(it - tokens.begin())
+               : tokens.size();
+  };
   size_t first = 0, last = 0;  // token indexes, inclusive
   if (!hits.empty()) {
-    first = hits[best_first];
-    last = hits[best_last];
+    first = token_at(words[hits[best_first]].begin);
+    last = token_at(words[hits[best_last]].begin);
   }
-  if (tokens.empty()) {
+  if (tokens.empty() || first == tokens.size() || last == tokens.size()) {
+    // A stretch without words, or cut unexpectedly: the whole text.
+    tokens = analyzer.tokenize(body);
     first = last = 0;
+    if (!hits.empty()) {
+      first = token_at(words[hits[best_first]].begin);
+      last = token_at(words[hits[best_last]].begin);
+    }
   }
+  // Starts of the matched words, for marking them.
+  std::vector<uint32_t> marked_at;
+  for (size_t h : hits) marked_at.push_back(words[h].begin);
+
+  // Grow the window token by token (a third of the room to the left) until
+  // it holds max_chars characters.
   size_t begin = tokens.empty() ? 0 : tokens[first].begin;
   size_t end =
       tokens.empty() ? std::min(body.size(), max_chars) : tokens[last].end;
   if (!tokens.empty()) {
-    const size_t used = code_points(body, begin, end);
-    const size_t left_room =
-        hits.empty() ? 0 : (max_chars - std::min(used, max_chars)) / 3;
     size_t added = 0;
     while (first > 0) {
       const size_t add = code_points(body, tokens[first - 1].begin, begin);
@@ -221,9 +278,8 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
     if (ti < tokens.size() && tokens[ti].begin == i && tokens[ti].end <= end) {
       // Copy the whole token; mark it if matched (or an alternative of it).
       const size_t tb = tokens[ti].begin, te = tokens[ti].end;
-      bool marked = false;
-      for (size_t k = ti; k < tokens.size() && tokens[k].begin == tb; ++k)
-        marked = marked || match[k] >= 0;
+      const bool marked =
+          std::binary_search(marked_at.begin(), marked_at.end(), tb);
       while (ti < tokens.size() && tokens[ti].begin == tb) ++ti;
       const size_t at = out.text.size();
       out.text.append(body, tb, te - tb);

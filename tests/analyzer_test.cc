@@ -153,45 +153,74 @@ TEST_CASE("ASCII fast path: the same tokens as ICU alone") {
 }
 
 // The snippet generator asks only for terms that start with the first byte
-// of a query term; every other word keeps its place, offsets and flags.
+// of a query term; the other words may be left out, and the tokens kept
+// are exactly as they are without the filter, positions included.
 TEST_CASE("tokenize with wanted first bytes") {
   const std::string texts[] = {
       "U.S. officials said, \"242,000\" or 1.5; don't d'Artagnan seti@home",
       "Árbol Éxito ÑANDÚ über Straße ßtraße Œuvre migración y EE.UU.",
       "\u00C6sir \u00E6on caf\u00E9,bar infor\u00ADmation \u4E2D\u6587 "
-      "tab\there \xFF bad",
+      "tab\there \xFF bad a1,5 x_y",
   };
   bilex::Analyzer a;
   for (const char* letters : {"", "aeu", "s", "o9", "\xC3"}) {
     std::bitset<256> wanted;
     for (const char* c = letters; *c; ++c)
       wanted.set(static_cast<unsigned char>(*c));
-    size_t emptied = 0;
+    size_t left_out = 0;
     for (const std::string& text : texts) {
       CAPTURE(text);
       CAPTURE(letters);
       const auto all = a.tokenize(text), some = a.tokenize(text, &wanted);
-      REQUIRE(all.size() == some.size());
-      for (size_t i = 0; i < all.size(); ++i) {
-        CAPTURE(all[i].term);
-        CHECK(some[i].begin == all[i].begin);
-        CHECK(some[i].end == all[i].end);
-        CHECK(some[i].pos == all[i].pos);
-        CHECK(some[i].alternative == all[i].alternative);
-        CHECK(some[i].keep == all[i].keep);
-        if (wanted.test(static_cast<unsigned char>(all[i].term.front()))) {
-          CHECK(some[i].term == all[i].term);
-          CHECK(some[i].accented == all[i].accented);
-        } else if (some[i].term.empty()) {
-          CHECK(some[i].accented.empty());
-          ++emptied;
+      size_t i = 0;
+      for (const auto& t : all) {
+        CAPTURE(t.term);
+        if (i < some.size() && some[i] == t) {
+          ++i;
         } else {
-          CHECK(some[i] == all[i]);
+          CHECK_FALSE(wanted.test(static_cast<unsigned char>(t.term.front())));
+          ++left_out;
         }
       }
+      CHECK(i == some.size());
     }
-    CHECK(emptied > 0);
+    CHECK(left_out > 0);
   }
+}
+
+// The snippet generator tokenizes all the words of a stretch of a long
+// article only, cut where its tokens are those of the whole text.
+TEST_CASE("cut_before and cut_after keep the tokens of the stretch") {
+  std::string text;
+  for (int i = 0; i < 30; ++i)
+    text += "U.S. talks\u2014\u201Cla frontera\u201D caf\u00E9 don't-wait "
+            "\u4E2D\u6587 1,5 ñandú a\u0301b  x" +
+            std::to_string(i) + "\t";
+  bilex::Analyzer a;
+  const auto all = a.tokenize(text);
+  size_t cut = 0;
+  for (size_t at = 0; at < text.size(); at += 7) {
+    CAPTURE(at);
+    const size_t from = a.cut_before(text, at);
+    const size_t to = a.cut_after(text, std::min(text.size(), at + 60));
+    CHECK(from <= at);
+    CHECK(to >= std::min(text.size(), at + 60));
+    if (from > 0 && to < text.size()) ++cut;
+    std::vector<bilex::Token> expected;
+    for (auto t : all) {
+      if (t.begin < from || t.end > to) continue;
+      t.begin -= static_cast<uint32_t>(from);
+      t.end -= static_cast<uint32_t>(from);
+      expected.push_back(t);
+    }
+    auto got = a.tokenize(std::string_view(text).substr(from, to - from));
+    REQUIRE(got.size() == expected.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      got[i].pos = expected[i].pos;  // positions count from the cut
+      CHECK(got[i] == expected[i]);
+    }
+  }
+  CHECK(cut > 0);
 }
 
 TEST_CASE("rules of underscores are no words") {

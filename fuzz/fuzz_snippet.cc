@@ -1,5 +1,7 @@
 // libFuzzer target: the first line is a query, the rest an article; the
-// snippet is built and its marks must lie inside its text.
+// snippet is built, its marks must lie inside its text, and it must be the
+// one an analyzer without the ASCII fast path builds (which tokenizes the
+// whole article with ICU: no cuts, no words left out).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,6 +13,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static bilex::Analyzer analyzer;
+  static bilex::Analyzer icu_only;
+  static const bool icu_alone = (icu_only.set_ascii_fast_path(false), true);
+  (void)icu_alone;
   const std::string input(reinterpret_cast<const char*>(data), size);
   const size_t nl = input.find('\n');
   const std::string query = input.substr(0, nl);
@@ -29,6 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           bilex::make_snippet(analyzer, body, lang, q.groups, chars);
       for (const auto& [b, e] : s.marks)
         if (b > e || e > s.text.size()) __builtin_trap();
+      const bilex::Snippet full =
+          bilex::make_snippet(icu_only, body, lang, q.groups, chars);
+      if (s.text != full.text || s.marks != full.marks) __builtin_trap();
     }
   }
   return 0;

@@ -244,9 +244,14 @@ class Parser {
         relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
         relaxed_words_.clear();
         if (pos_words && neg.empty()) {
-          for (const Xapian::Query& q : pos)
-            relaxed_words_.emplace_back(q.get_unique_terms_begin(),
-                                        q.get_unique_terms_end());
+          for (const Xapian::Query& q : pos) {
+            std::vector<std::string> terms(q.get_unique_terms_begin(),
+                                           q.get_unique_terms_end());
+            // A repeated word counts once.
+            if (std::find(relaxed_words_.begin(), relaxed_words_.end(),
+                          terms) == relaxed_words_.end())
+              relaxed_words_.push_back(std::move(terms));
+          }
         }
       }
     }

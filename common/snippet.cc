@@ -197,8 +197,9 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
   const size_t anchor = hits.empty() ? 0 : words[hits[best_first]].begin;
   const size_t from = analyzer.cut_before(
       body, step_chars(body, anchor, left_room + 1, /*back=*/true));
-  const size_t to =
-      analyzer.cut_after(body, step_chars(body, anchor, max_chars + 1, false));
+  const size_t to = analyzer.cut_after(
+      body, step_chars(body, anchor, std::min(max_chars, body.size()) + 1,
+                       /*back=*/false));
   std::vector<Token> tokens =
       analyzer.tokenize(std::string_view(body).substr(from, to - from));
   for (Token& t : tokens) {
@@ -235,8 +236,8 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
   // Grow the window token by token (a third of the room to the left) until
   // it holds max_chars characters.
   size_t begin = tokens.empty() ? 0 : tokens[first].begin;
-  size_t end =
-      tokens.empty() ? std::min(body.size(), max_chars) : tokens[last].end;
+  size_t end = tokens.empty() ? step_chars(body, 0, max_chars, /*back=*/false)
+                              : tokens[last].end;
   if (!tokens.empty()) {
     size_t added = 0;
     while (first > 0) {

@@ -39,7 +39,8 @@ size_t count_matches(Xapian::Enquire& enquire) {
 // strict matches' `mset` holds, as if the words were independent: no index
 // reads. Xapian's own estimate counts a word's spellings and stems as
 // independent too, and was 1.5x too high on the bench queries. Empty when
-// it can be small (it is then counted).
+// the count can be small (at most kCheckAtLeast, as Xapian bounds it): it
+// is then counted.
 std::optional<size_t> estimated_partial_matches(
     const std::vector<std::vector<std::string>>& words,
     const Xapian::MSet& mset, Xapian::doccount docs, size_t strict_total) {
@@ -57,7 +58,7 @@ std::optional<size_t> estimated_partial_matches(
     }
     none *= 1 - static_cast<double>(df) / docs;
   }
-  if (upper <= kCheckAtLeast) return std::nullopt;
+  if (std::min<size_t>(upper, docs) <= kCheckAtLeast) return std::nullopt;
   const auto some = static_cast<size_t>(std::llround(docs * (1 - none)));
   return some > strict_total ? some - strict_total : 0;
 }
@@ -425,6 +426,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                                         db_.get_doccount(), strict_total)
             : std::nullopt;
     r.total = strict_total + (estimate ? *estimate : count_matches(enquire));
+    // An estimate never says fewer than the pages show.
+    r.total = std::max(r.total, req.offset + order.size());
   }
 
   // The hits' stored documents, read in docid order: neighbours in the

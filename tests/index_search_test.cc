@@ -306,6 +306,35 @@ TEST_CASE("Searcher: the estimated total of some-words matches") {
   CHECK(s.search(req).total >= 100);
 }
 
+TEST_CASE("Searcher: some-words matches of a small index are counted") {
+  // 60 articles, "alpha" in the first 50, "beta" in the last 50: 40 hold
+  // both, 20 one of them. Independence would say 58.
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 60; ++i) {
+    std::string body = "Note " + std::to_string(i) + ".";
+    if (i < 50) body += " The alpha test.";
+    if (i >= 10) body += " The beta test.";
+    lines += "{\"id\":\"n" + std::to_string(i) +
+             "\",\"title\":\"Note\",\"lang\":\"en\",\"body\":\"" + body +
+             "\"}\n";
+  }
+  dir.write("in/notes.jsonl", lines);
+  bilex::IndexOptions opts;
+  opts.db = dir.str("db");
+  opts.paths = {dir.str("in")};
+  (void)bilex::run_index(opts, nullptr);
+  bilex::Searcher s(opts.db);
+  bilex::SearchRequest req;
+  req.query = "alpha beta";
+  req.limit = 100;
+  const bilex::SearchResult r = s.search(req);
+  CHECK(r.hits.size() == 60);
+  CHECK(r.total == 60);
+  req.query = "alpha alpha beta";
+  CHECK(s.search(req).total == 60);
+}
+
 TEST_CASE("Searcher: one query, both languages, accents and stems") {
   Index ix;
   CHECK(ids(search(ix, "run")) == "en/undated.txt");

@@ -244,6 +244,10 @@ TEST_CASE("make_snippet: whitespace collapsed, edge cases") {
   CHECK(snip(a, "", "two", 200).text.empty());
   CHECK(snip(a, "text", "text", 0).text.empty());
   CHECK(snip(a, "\U0001F600 !!! ...", "x", 200).text.size() <= 20);
+  // A body without words is cut after max_chars characters, not bytes.
+  const std::string emoji = "\U0001F600\U0001F600\U0001F600";
+  CHECK(snip(a, emoji, "x", 2).text == "\U0001F600\U0001F600" + kEllipsis);
+  CHECK(valid_utf8(snip(a, emoji, "x", 1).text));
   // Invalid UTF-8 in a body (the indexer repairs, but be safe).
   const std::string bad = "caf\xc3 crossing \xff border";
   bilex::Snippet s;
@@ -294,24 +298,23 @@ TEST_CASE("make_snippet: the same with and without the ASCII fast path") {
                std::to_string(i) + ". The U.S. talks resumed; don't wait. ";
     long_es += "La migración en la frontera común creció un " +
                std::to_string(i) + "%, según el Ministerio. ";
-    mixed += "\u201CLa frontera\u201D \u2014 dijo \u4E2D\u6587 "
-             "the border\u2019s gate, caf\u00E9\u0301 \u00A0 x" +
-             std::to_string(i) + " ";
+    mixed +=
+        "\u201CLa frontera\u201D \u2014 dijo \u4E2D\u6587 "
+        "the border\u2019s gate, caf\u00E9\u0301 \u00A0 x" +
+        std::to_string(i) + " ";
   }
   const std::string texts[] = {
-      long_en, long_es, mixed,
+      long_en,
+      long_es,
+      mixed,
       "\u4E2D\u6587\u4E2D\u6587 border \u4E2D\u6587" + mixed,
       "  ..." + long_es.substr(0, 300) + "\t\n frontera",
       "!!! ??? ... " + std::string(600, '-') + " border at the end",
   };
-  const char* queries[] = {"border",
-                           "frontera migración",
-                           "\"la frontera\"",
-                           "\"talks resumed\" wait",
-                           "post 17",
-                           "cross*",
-                           "nothing",
-                           "gate café"};
+  const char* queries[] = {"border",          "frontera migración",
+                           "\"la frontera\"", "\"talks resumed\" wait",
+                           "post 17",         "cross*",
+                           "nothing",         "gate café"};
   bilex::Analyzer fast, icu;
   icu.set_ascii_fast_path(false);
   for (const std::string& text : texts) {

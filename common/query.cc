@@ -139,6 +139,7 @@ struct Part {
   bool filter = false;
   bool stopword = false;  // a word that is a stopword in both languages
   bool word = false;      // one word: its spellings and stems OR-ed
+  std::string label;      // a word as typed
 };
 
 class Parser {
@@ -214,6 +215,7 @@ class Parser {
 
   Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
     std::vector<Xapian::Query> pos, neg, filters, stops;
+    std::vector<std::string> pos_labels, stop_labels;
     bool pos_words = true, stop_words = true;  // all of them single words
     for (const Part& p : parts) {
       if (p.query.empty()) continue;
@@ -223,15 +225,18 @@ class Parser {
         filters.push_back(p.query);
       } else if (p.stopword) {
         stops.push_back(p.query);
+        stop_labels.push_back(p.label);
         stop_words = stop_words && p.word;
       } else {
         pos.push_back(p.query);
+        pos_labels.push_back(p.label);
         pos_words = pos_words && p.word;
       }
     }
     // Stopwords count only when the query has nothing else ("the who").
     if (pos.empty()) {
       pos = stops;
+      pos_labels = stop_labels;
       pos_words = stop_words;
     }
     const bool any = mode_ == MatchMode::any && top_implicit;
@@ -244,13 +249,14 @@ class Parser {
         relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
         relaxed_words_.clear();
         if (pos_words && neg.empty()) {
-          for (const Xapian::Query& q : pos) {
-            std::vector<std::string> terms(q.get_unique_terms_begin(),
-                                           q.get_unique_terms_end());
+          for (size_t k = 0; k < pos.size(); ++k) {
+            ParsedQuery::Word w{pos_labels[k],
+                                {pos[k].get_unique_terms_begin(),
+                                 pos[k].get_unique_terms_end()}};
             // A repeated word counts once.
-            if (std::find(relaxed_words_.begin(), relaxed_words_.end(),
-                          terms) == relaxed_words_.end())
-              relaxed_words_.push_back(std::move(terms));
+            if (std::none_of(relaxed_words_.begin(), relaxed_words_.end(),
+                             [&](const auto& o) { return o.terms == w.terms; }))
+              relaxed_words_.push_back(std::move(w));
           }
         }
       }
@@ -413,6 +419,7 @@ class Parser {
                             alternatives.end());
     p.stopword = all_stop;
     p.word = true;
+    p.label = g.label;
     g.query = p.query;
     if (wanted(l)) out_->groups.push_back(std::move(g));
     return p;
@@ -465,7 +472,7 @@ class Parser {
 
  public:
   Xapian::Query relaxed_;
-  std::vector<std::vector<std::string>> relaxed_words_;
+  std::vector<ParsedQuery::Word> relaxed_words_;
   bool relaxed_possible_ = true;
 
  private:

@@ -32,9 +32,14 @@ enum class MatchMode {
 struct ParsedQuery {
   Xapian::Query strict;   // every required part matched
   Xapian::Query relaxed;  // some part matched; empty when not applicable
-  // The terms of each part of `relaxed` when every part is one word (and
-  // nothing is excluded), for estimating its matches; else empty.
-  std::vector<std::vector<std::string>> relaxed_words;
+  // Each part of `relaxed` when every part is one word (and nothing is
+  // excluded): the word as typed and its terms, for estimating the matches
+  // and telling which words a partial match lacks; else empty.
+  struct Word {
+    std::string label;
+    std::vector<std::string> terms;
+  };
+  std::vector<Word> relaxed_words;
   Xapian::Query filter;  // lang: and date: filters; empty when none
   std::vector<MatchGroup> groups;
   std::string description;  // the Xapian query, for --explain

@@ -75,6 +75,7 @@ int run(Cli& c) {
                                    : bilex::Format::text;
   p.color = use_color(c.color);
   p.explain = c.explain;
+  r.missing_words = p.format == bilex::Format::text;
   bilex::print_result(std::cout, searcher.search(r), p);
   return 0;
 }

@@ -136,6 +136,10 @@ void print_result(std::ostream& out, const SearchResult& r,
     out << h.rank << ". " << title_on << h.title << off << '\n';
     out << "   " << dim_on << (h.date.empty() ? "no date" : h.date) << " · "
         << lang_code(h.lang) << " · " << h.id;
+    if (!h.missing.empty()) {
+      out << " · missing:";
+      for (const auto& w : h.missing) out << ' ' << w;
+    }
     if (opts.explain) {
       char score[48];
       std::snprintf(score, sizeof score, " · score %.4f%s", h.score,

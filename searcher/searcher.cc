@@ -42,12 +42,12 @@ size_t count_matches(Xapian::Enquire& enquire) {
 // the count can be small (at most kCheckAtLeast, as Xapian bounds it): it
 // is then counted.
 std::optional<size_t> estimated_partial_matches(
-    const std::vector<std::vector<std::string>>& words,
-    const Xapian::MSet& mset, Xapian::doccount docs, size_t strict_total) {
+    const std::vector<ParsedQuery::Word>& words, const Xapian::MSet& mset,
+    Xapian::doccount docs, size_t strict_total) {
   if (words.empty() || docs == 0) return std::nullopt;
   double none = 1;  // share of documents with none of the words
   size_t upper = 0;
-  for (const auto& terms : words) {
+  for (const auto& [label, terms] : words) {
     // A word's spellings and stems mostly share documents: its most frequent
     // term stands for it.
     Xapian::doccount df = 0;
@@ -452,6 +452,16 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.lang = d.lang;
     h.score = it.get_weight();
     h.partial = partial;
+    if (partial && req.missing_words) {
+      // The query's terms in this document (read from its term list).
+      const std::unordered_set<std::string> has(
+          enquire.get_matching_terms_begin(it),
+          enquire.get_matching_terms_end(it));
+      for (const auto& [label, terms] : pq.relaxed_words)
+        if (std::none_of(terms.begin(), terms.end(),
+                         [&](const std::string& t) { return has.count(t); }))
+          h.missing.push_back(label);
+    }
     if (req.snippets) {
       h.snippet =
           make_snippet(analyzer_, d.body, d.lang, pq.groups, req.snippet_chars);

@@ -27,7 +27,8 @@ struct SearchRequest {
   MatchMode match = MatchMode::ranked;
   bool snippets = true;
   size_t snippet_chars = 200;
-  bool explain = false;  // fill Hit::contributions
+  bool explain = false;        // fill Hit::contributions
+  bool missing_words = false;  // fill Hit::missing
   // BM25 parameters: term frequency saturation and document length
   // normalization (defaults chosen on the IR test collections:
   // docs/ranking.md).
@@ -56,6 +57,9 @@ struct Hit {
   Lang lang = Lang::und;
   double score = 0;
   bool partial = false;  // matched only some of the query's words
+  // With SearchRequest::missing_words, for a partial match of a query of
+  // plain words: the words it lacks, as typed.
+  std::vector<std::string> missing;
   Snippet snippet;
   // With SearchRequest::explain: what each query word or phrase adds to the
   // score (BM25 of its terms in this document), in query order.

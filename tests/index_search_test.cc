@@ -401,6 +401,29 @@ TEST_CASE("result_json has the DESIGN.md shape") {
         "border");
 }
 
+TEST_CASE("Searcher: the words a partial match lacks, for people") {
+  Index ix;
+  bilex::SearchRequest req;
+  req.query = "border senator";
+  bilex::Searcher s(ix.dir.str("db"));
+  CHECK(s.search(req).hits.at(1).missing.empty());  // not asked for
+  req.missing_words = true;
+  const bilex::SearchResult r = s.search(req);
+  REQUIRE(r.hits.size() == 2);
+  CHECK(r.hits[0].id == "en/undated.txt");  // holds both words
+  CHECK(r.hits[0].missing.empty());
+  CHECK(r.hits[1].id == "en/border.txt");
+  CHECK(r.hits[1].partial);
+  CHECK(bilex::test::join(r.hits[1].missing) == "senator");
+  std::ostringstream text;
+  bilex::print_result(text, r, bilex::PrintOptions{});
+  CHECK(text.str().find("en/border.txt · missing: senator\n") !=
+        std::string::npos);
+  // A phrase is not a plain word: no list.
+  req.query = "\"common border\" senator";
+  for (const auto& h : s.search(req).hits) CHECK(h.missing.empty());
+}
+
 TEST_CASE("print_result: text with and without colour, tsv") {
   bilex::SearchResult r;
   r.query = "cross";

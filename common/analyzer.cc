@@ -258,12 +258,17 @@ bool is_latin1_letter(const unsigned char* s, size_t i, size_t n) {
 // NFKC_Casefold of a Latin-1 letter (second byte `b` of C3 b), appended as
 // UTF-8: upper case À..Þ to lower case, ß to "ss", the rest as it is.
 // Returns the second byte appended, 0 for "ss".
+// The second byte of a Latin-1 letter's lower case (ß, 9F, aside).
+unsigned char latin1_lower(unsigned char b) {
+  return static_cast<unsigned char>(b <= 0x9E ? b + 0x20 : b);
+}
+
 unsigned char casefold_latin1(unsigned char b, std::string* out) {
   if (b == 0x9F) {
     out->append("ss");
     return 0;
   }
-  const auto lower = static_cast<unsigned char>(b <= 0x9E ? b + 0x20 : b);
+  const unsigned char lower = latin1_lower(b);
   out->push_back(static_cast<char>(0xC3));
   out->push_back(static_cast<char>(lower));
   return lower;
@@ -469,11 +474,8 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
       if (wanted && !special && j - start <= kMaxTermBytes) {
         unsigned char first = ascii_lower(static_cast<char>(s[start]));
         if (s[start] >= 0x80) {  // C3 b: ß, or a letter cased as ICU would
-          const unsigned b = s[start + 1];
-          first =
-              b == 0x9F
-                  ? 's'
-                  : latin1_folds_[(b <= 0x9E ? b + 0x20u : b) - 0x80].front();
+          const unsigned char b = s[start + 1];
+          first = b == 0x9F ? 's' : latin1_folds_[latin1_lower(b) - 0x80][0];
         }
         if (!wanted->test(first)) {
           ++pos;

@@ -215,8 +215,7 @@ class Parser {
 
   Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
     std::vector<Xapian::Query> pos, neg, filters, stops;
-    std::vector<std::string> pos_labels, stop_labels;
-    bool pos_words = true, stop_words = true;  // all of them single words
+    std::vector<const Part*> pos_parts, stop_parts;
     for (const Part& p : parts) {
       if (p.query.empty()) continue;
       if (p.negative) {
@@ -225,19 +224,16 @@ class Parser {
         filters.push_back(p.query);
       } else if (p.stopword) {
         stops.push_back(p.query);
-        stop_labels.push_back(p.label);
-        stop_words = stop_words && p.word;
+        stop_parts.push_back(&p);
       } else {
         pos.push_back(p.query);
-        pos_labels.push_back(p.label);
-        pos_words = pos_words && p.word;
+        pos_parts.push_back(&p);
       }
     }
     // Stopwords count only when the query has nothing else ("the who").
     if (pos.empty()) {
       pos = stops;
-      pos_labels = stop_labels;
-      pos_words = stop_words;
+      pos_parts = stop_parts;
     }
     const bool any = mode_ == MatchMode::any && top_implicit;
     Part out;
@@ -248,11 +244,12 @@ class Parser {
       if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1) {
         relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
         relaxed_words_.clear();
-        if (pos_words && neg.empty()) {
-          for (size_t k = 0; k < pos.size(); ++k) {
-            ParsedQuery::Word w{pos_labels[k],
-                                {pos[k].get_unique_terms_begin(),
-                                 pos[k].get_unique_terms_end()}};
+        if (neg.empty() && std::all_of(pos_parts.begin(), pos_parts.end(),
+                                       [](const Part* p) { return p->word; })) {
+          for (const Part* p : pos_parts) {
+            ParsedQuery::Word w{p->label,
+                                {p->query.get_unique_terms_begin(),
+                                 p->query.get_unique_terms_end()}};
             // A repeated word counts once.
             if (std::none_of(relaxed_words_.begin(), relaxed_words_.end(),
                              [&](const auto& o) { return o.terms == w.terms; }))

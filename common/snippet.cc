@@ -71,7 +71,7 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
       if (!target.empty())
         first_byte[static_cast<unsigned char>(target.front())] = true;
     for (size_t i = 0; i < tokens.size(); ++i) {
-      if (match[i] >= 0 || tokens[i].term.empty()) continue;
+      if (match[i] >= 0) continue;
       if (!first_byte[static_cast<unsigned char>(tokens[i].term.front())])
         continue;
       const std::string stem = analyzer.stem(tokens[i], l);

@@ -193,9 +193,10 @@ TEST_CASE("tokenize with wanted first bytes") {
 TEST_CASE("cut_before and cut_after keep the tokens of the stretch") {
   std::string text;
   for (int i = 0; i < 30; ++i)
-    text += "U.S. talks\u2014\u201Cla frontera\u201D caf\u00E9 don't-wait "
-            "\u4E2D\u6587 1,5 ñandú a\u0301b  x" +
-            std::to_string(i) + "\t";
+    text +=
+        "U.S. talks\u2014\u201Cla frontera\u201D caf\u00E9 don't-wait "
+        "\u4E2D\u6587 1,5 ñandú a\u0301b  x" +
+        std::to_string(i) + "\t";
   bilex::Analyzer a;
   const auto all = a.tokenize(text);
   size_t cut = 0;

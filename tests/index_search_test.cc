@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -62,6 +63,23 @@ bilex::SearchResult search(const Index& ix, const std::string& q,
   req.query = q;
   bilex::Searcher s(ix.dir.str("db"));
   return s.search(req);
+}
+
+// The index of `n` English articles in one JSON Lines file of `dir`, the
+// i-th "Report i." and then body(i); returns its path.
+std::string jsonl_index(const TempDir& dir, int n,
+                        const std::function<std::string(int)>& body) {
+  std::string lines;
+  for (int i = 0; i < n; ++i)
+    lines += "{\"id\":\"r" + std::to_string(i) +
+             "\",\"title\":\"Report\",\"lang\":\"en\",\"body\":\"Report " +
+             std::to_string(i) + "." + body(i) + "\"}\n";
+  dir.write("in/reports.jsonl", lines);
+  bilex::IndexOptions opts;
+  opts.db = dir.str("db");
+  opts.paths = {dir.str("in")};
+  (void)bilex::run_index(opts, nullptr);
+  return opts.db;
 }
 
 std::string ids(const bilex::SearchResult& r, bool sorted = true) {
@@ -280,21 +298,12 @@ TEST_CASE("Searcher: the estimated total of some-words matches") {
   // that 300 hold one or both. Too many to count; the estimate must be
   // near (counting a word's spellings and stems as one word).
   TempDir dir;
-  std::string lines;
-  for (int i = 0; i < 400; ++i) {
-    std::string body = "Report number " + std::to_string(i) + ".";
+  bilex::Searcher s(jsonl_index(dir, 400, [](int i) {
+    std::string body;
     if (i % 2 == 0) body += " The alpha test.";
     if (i % 4 < 2) body += " The beta tests.";
-    lines += "{\"id\":\"r" + std::to_string(i) +
-             "\",\"title\":\"Report\",\"lang\":\"en\",\"body\":\"" + body +
-             "\"}\n";
-  }
-  dir.write("in/reports.jsonl", lines);
-  bilex::IndexOptions opts;
-  opts.db = dir.str("db");
-  opts.paths = {dir.str("in")};
-  (void)bilex::run_index(opts, nullptr);
-  bilex::Searcher s(opts.db);
+    return body;
+  }));
   bilex::SearchRequest req;
   req.query = "alpha beta";
   const bilex::SearchResult r = s.search(req);
@@ -310,21 +319,12 @@ TEST_CASE("Searcher: some-words matches of a small index are counted") {
   // 60 articles, "alpha" in the first 50, "beta" in the last 50: 40 hold
   // both, 20 one of them. Independence would say 58.
   TempDir dir;
-  std::string lines;
-  for (int i = 0; i < 60; ++i) {
-    std::string body = "Note " + std::to_string(i) + ".";
+  bilex::Searcher s(jsonl_index(dir, 60, [](int i) {
+    std::string body;
     if (i < 50) body += " The alpha test.";
     if (i >= 10) body += " The beta test.";
-    lines += "{\"id\":\"n" + std::to_string(i) +
-             "\",\"title\":\"Note\",\"lang\":\"en\",\"body\":\"" + body +
-             "\"}\n";
-  }
-  dir.write("in/notes.jsonl", lines);
-  bilex::IndexOptions opts;
-  opts.db = dir.str("db");
-  opts.paths = {dir.str("in")};
-  (void)bilex::run_index(opts, nullptr);
-  bilex::Searcher s(opts.db);
+    return body;
+  }));
   bilex::SearchRequest req;
   req.query = "alpha beta";
   req.limit = 100;

@@ -63,18 +63,19 @@ std::optional<size_t> estimated_partial_matches(
   return some > strict_total ? some - strict_total : 0;
 }
 
-// A page of matches: `mset` holds it from its match `first` on.
+// A page of matches: the MSet items `index` of `mset`, in page order.
 struct Page {
   Xapian::MSet mset;
-  Xapian::doccount first = 0, size = 0;
+  std::vector<Xapian::doccount> index;
 };
 
 // Matches [offset, offset + limit) by relevance, the newest first among
 // equal scores, or by date. Breaking ties by date makes Xapian read the
 // date of every candidate it weighs (a fifth of the bench queries' block
 // reads), and ties are rare: the page is fetched by relevance alone with a
-// neighbour on each side, and again with the tie-break only when two of
-// them score the same.
+// neighbour on each side. Equal scores within the page are ordered here by
+// the dates of those hits alone; only a tie across the page's edge (which
+// of the equal matches makes the page) fetches it again with the tie-break.
 Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
                  Xapian::doccount offset, Xapian::doccount limit,
                  Xapian::doccount check) {
@@ -85,12 +86,35 @@ Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
     const Xapian::doccount wanted =
         std::min<Xapian::doccount>(limit, Xapian::doccount(-1) - 2);
     p.mset = enquire.get_mset(offset - before, wanted + before + 1, check);
-    bool tie = false;
-    for (Xapian::doccount i = 1; i < p.mset.size() && !tie; ++i)
-      tie = p.mset[i - 1].get_weight() == p.mset[i].get_weight();
-    if (!tie) {
-      p.first = std::min(before, p.mset.size());
-      p.size = std::min(limit, p.mset.size() - p.first);
+    const Xapian::doccount first = std::min(before, p.mset.size());
+    const Xapian::doccount end = first + std::min(limit, p.mset.size() - first);
+    auto weight = [&](Xapian::doccount i) { return p.mset[i].get_weight(); };
+    const bool edge_tie =
+        (first > 0 && first < end && weight(first - 1) == weight(first)) ||
+        (end > first && end < p.mset.size() && weight(end - 1) == weight(end));
+    if (!edge_tie) {
+      for (Xapian::doccount i = first; i < end; ++i) p.index.push_back(i);
+      // Each run of equal scores: newest first, then by docid, as Xapian's
+      // tie-break orders them.
+      for (size_t a = 0; a < p.index.size();) {
+        size_t b = a + 1;
+        while (b < p.index.size() && weight(p.index[b]) == weight(p.index[a]))
+          ++b;
+        if (b - a > 1) {
+          std::vector<std::pair<std::string, Xapian::doccount>> run;
+          for (size_t k = a; k < b; ++k)
+            run.emplace_back(
+                p.mset[p.index[k]].get_document().get_value(schema::kSlotDate),
+                p.index[k]);
+          std::stable_sort(run.begin(), run.end(),
+                           [&](const auto& x, const auto& y) {
+                             if (x.first != y.first) return x.first > y.first;
+                             return *p.mset[x.second] < *p.mset[y.second];
+                           });
+          for (size_t k = a; k < b; ++k) p.index[k] = run[k - a].second;
+        }
+        a = b;
+      }
       return p;
     }
     enquire.set_sort_by_relevance_then_value(schema::kSlotDate, true);
@@ -98,7 +122,7 @@ Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
     enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   }
   p.mset = enquire.get_mset(offset, limit, check);
-  p.size = p.mset.size();
+  for (Xapian::doccount i = 0; i < p.mset.size(); ++i) p.index.push_back(i);
   return p;
 }
 
@@ -398,15 +422,14 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                   static_cast<Xapian::doccount>(req.limit), check);
   const Xapian::MSet& mset = page.mset;
   std::vector<std::pair<Xapian::MSetIterator, bool>> order;
-  for (Xapian::doccount i = 0; i < page.size; ++i)
-    order.emplace_back(mset[page.first + i], false);
+  for (Xapian::doccount i : page.index) order.emplace_back(mset[i], false);
   r.total = mset.get_matches_estimated();
   r.suggestion = suggest(req.query, pq, &mset);
   Page rest;
   if (!relaxed.empty()) {
     // The total counts partial matches too, whatever the page holds. When
     // the page is not full of strict matches, the strict count is exact.
-    const bool fill = page.size < req.limit;
+    const bool fill = page.index.size() < req.limit;
     const size_t strict_total =
         fill ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
     const size_t offset2 =
@@ -414,11 +437,11 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     enquire.set_query(filtered(
         Xapian::Query(Xapian::Query::OP_AND_NOT, relaxed, strict), filter));
     if (fill) {
-      rest =
-          ranked_page(enquire, req.sort, static_cast<Xapian::doccount>(offset2),
-                      static_cast<Xapian::doccount>(req.limit - page.size), 0);
-      for (Xapian::doccount i = 0; i < rest.size; ++i)
-        order.emplace_back(rest.mset[rest.first + i], true);
+      rest = ranked_page(
+          enquire, req.sort, static_cast<Xapian::doccount>(offset2),
+          static_cast<Xapian::doccount>(req.limit - page.index.size()), 0);
+      for (Xapian::doccount i : rest.index)
+        order.emplace_back(rest.mset[i], true);
     }
     const std::optional<size_t> estimate =
         filter.empty()

@@ -293,6 +293,32 @@ TEST_CASE("Searcher: equal scores rank the newest first, on every page") {
   CHECK(bilex::test::join(paged) == expected);
 }
 
+TEST_CASE("Searcher: equal scores and equal dates, in one page or many") {
+  // Equal scores ordered within the page (by date, then as Xapian orders
+  // equal dates) must give the order Xapian's tie-break gives pages whose
+  // edge falls inside a run of equal scores.
+  Index ix;
+  for (int n = 1; n <= 8; ++n)
+    ix.dir.write("in/en/copy-" + std::to_string(n) + ".txt",
+                 "Lighthouse keepers\n\n2020-01-0" + std::to_string(n % 3 + 1) +
+                     "\n\nThe keepers of the old light met again.");
+  ix.run();
+  bilex::SearchRequest req;
+  const bilex::SearchResult one = search(ix, "lighthouse keepers", req);
+  REQUIRE(one.hits.size() == 8);
+  for (size_t i = 1; i < one.hits.size(); ++i)
+    CHECK(one.hits[i - 1].date >= one.hits[i].date);
+  for (size_t size : {1, 3}) {
+    std::vector<std::string> paged;
+    for (size_t offset = 0; offset < 8; offset += size) {
+      req.offset = offset;
+      req.limit = size;
+      paged.push_back(ids(search(ix, "lighthouse keepers", req), false));
+    }
+    CHECK(bilex::test::join(paged) == ids(one, false));
+  }
+}
+
 TEST_CASE("Searcher: the estimated total of some-words matches") {
   // 400 articles: "alpha" in half, "beta" in half, both in a quarter, so
   // that 300 hold one or both. Too many to count; the estimate must be

@@ -8,6 +8,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <array>
 
 #include "common/document.h"
 #include "common/error.h"
@@ -248,6 +249,27 @@ bool is_ascii_space(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+// Classes of bytes for the tokenizer's commonest pieces: ASCII letters,
+// ASCII whitespace, and printable ASCII that is neither a letter, a digit,
+// '_' nor '@' (it never belongs to a word but as '.' or '\'' between
+// letters or digits); 0 for the rest.
+enum ByteClass : unsigned char { kOther, kAlpha, kSpace, kPunct };
+constexpr auto kByteClass = [] {
+  std::array<ByteClass, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    if (alpha) {
+      t[c] = kAlpha;
+    } else if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      t[c] = kSpace;
+    } else if (c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && c != '_' &&
+               c != '@') {
+      t[c] = kPunct;
+    }
+  }
+  return t;
+}();
+
 // A Latin-1 letter, À..ÿ but × and ÷, is two bytes C3 80..BF: UAX #29
 // treats it as it does an ASCII letter.
 bool is_latin1_letter(const unsigned char* s, size_t i, size_t n) {
@@ -398,10 +420,76 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
     if (icu_end > icu_begin) icu_words(icu_begin, icu_end);
     icu_begin = icu_end = 0;
   };
+  // Whether the plain word starting at `start` is left out: its term
+  // cannot start with a wanted byte (a term is never longer than its word
+  // here).
+  auto unwanted = [&](size_t start, size_t end) {
+    if (!wanted || end - start > kMaxTermBytes) return false;
+    unsigned char first = ascii_lower(static_cast<char>(s[start]));
+    if (s[start] >= 0x80) {  // C3 b: ß, or a letter cased as ICU would
+      const unsigned char b = s[start + 1];
+      first = b == 0x9F ? 's' : latin1_folds_[latin1_lower(b) - 0x80][0];
+    }
+    return !wanted->test(first);
+  };
+  // The commonest piece, words of ASCII and Latin-1 letters between ASCII
+  // punctuation ("(border," "well-known" "está."), is split here in one
+  // pass: its words are its runs of letters. A piece with anything else
+  // (digits, '_', '@', '.' or '\'' before a letter, other characters) is
+  // left to the general loop below: returns 0, with what it added undone.
+  // Else the end of the piece starting at i.
+  auto simple_piece = [&](size_t i) -> size_t {
+    size_t out_before = 0;
+    uint32_t pos_before = 0;
+    bool started = false;
+    for (size_t j = i;;) {
+      while (j < n && kByteClass[s[j]] == kPunct) ++j;
+      if (j == n || kByteClass[s[j]] == kSpace) return j;
+      const size_t start = j;
+      bool word_ascii = true;
+      while (true) {
+        while (j < n && kByteClass[s[j]] == kAlpha) ++j;
+        if (j == n || !is_latin1_letter(s, j, n)) break;
+        word_ascii = false;
+        j += 2;
+      }
+      bool simple = j > start;
+      if (simple && j < n && kByteClass[s[j]] != kSpace) {
+        const unsigned char c = s[j];
+        simple =
+            kByteClass[c] == kPunct &&
+            !((c == '.' || c == '\'') && j + 1 < n &&
+              kByteClass[s[j + 1]] != kSpace && kByteClass[s[j + 1]] != kPunct);
+      }
+      if (!simple) {
+        if (started) {
+          out.resize(out_before);
+          pos = pos_before;
+        }
+        return 0;
+      }
+      if (!started) {
+        // The pending ICU run's words come first.
+        flush_icu();
+        out_before = out.size();
+        pos_before = pos;
+        started = true;
+      }
+      if (unwanted(start, j)) {
+        ++pos;
+      } else {
+        emit(start, j, word_ascii, !word_ascii);
+      }
+    }
+  };
   size_t i = 0;
   while (i < n) {
     while (i < n && is_ascii_space(s[i])) ++i;
     if (i == n) break;
+    if (const size_t e = simple_piece(i); e > 0) {
+      i = e;
+      continue;
+    }
     size_t e = i;
     bool latin1 = true;  // ASCII and Latin-1 letters only
     while (e < n && !is_ascii_space(s[e])) {
@@ -469,18 +557,9 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
         }
         break;
       }
-      // A plain word whose term cannot start with a wanted byte is left out
-      // (a term is never longer than its word here).
-      if (wanted && !special && j - start <= kMaxTermBytes) {
-        unsigned char first = ascii_lower(static_cast<char>(s[start]));
-        if (s[start] >= 0x80) {  // C3 b: ß, or a letter cased as ICU would
-          const unsigned char b = s[start + 1];
-          first = b == 0x9F ? 's' : latin1_folds_[latin1_lower(b) - 0x80][0];
-        }
-        if (!wanted->test(first)) {
-          ++pos;
-          continue;
-        }
+      if (!special && unwanted(start, j)) {
+        ++pos;
+        continue;
       }
       emit(start, j, word_ascii, !word_ascii);
     }

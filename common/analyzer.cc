@@ -10,6 +10,10 @@
 #include <algorithm>
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "common/document.h"
 #include "common/error.h"
 #include "common/schema.h"
@@ -249,6 +253,34 @@ bool is_ascii_space(unsigned char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+constexpr bool is_ascii_alpha(int c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+// The end of the run of ASCII letters of s[j, n) starting at j. Sixteen
+// bytes at a time where SSE2 is there: the end of a word is not a branch
+// to predict (it was one missed branch a word).
+size_t skip_ascii_letters(const unsigned char* s, size_t j, size_t n) {
+#if defined(__SSE2__)
+  const __m128i case_bit = _mm_set1_epi8(0x20);
+  const __m128i before_a = _mm_set1_epi8('a' - 1);
+  const __m128i after_z = _mm_set1_epi8('z' + 1);
+  while (j + 16 <= n) {
+    // Bytes of 0x80 and more are negative: never between 'a' and 'z'.
+    const __m128i lower = _mm_or_si128(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + j)), case_bit);
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, before_a),
+                                         _mm_cmplt_epi8(lower, after_z));
+    const unsigned others =
+        ~static_cast<unsigned>(_mm_movemask_epi8(letter)) & 0xFFFFu;
+    if (others != 0) return j + static_cast<size_t>(__builtin_ctz(others));
+    j += 16;
+  }
+#endif
+  while (j < n && is_ascii_alpha(s[j])) ++j;
+  return j;
+}
+
 // Classes of bytes for the tokenizer's commonest pieces: ASCII letters,
 // ASCII whitespace, and printable ASCII that is neither a letter, a digit,
 // '_' nor '@' (it never belongs to a word but as '.' or '\'' between
@@ -257,8 +289,7 @@ enum ByteClass : unsigned char { kOther, kAlpha, kSpace, kPunct };
 constexpr auto kByteClass = [] {
   std::array<ByteClass, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    const bool alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-    if (alpha) {
+    if (is_ascii_alpha(c)) {
       t[c] = kAlpha;
     } else if (c == ' ' || (c >= '\t' && c <= '\r')) {
       t[c] = kSpace;
@@ -448,7 +479,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
       const size_t start = j;
       bool word_ascii = true;
       while (true) {
-        while (j < n && kByteClass[s[j]] == kAlpha) ++j;
+        j = skip_ascii_letters(s, j, n);
         if (j == n || !is_latin1_letter(s, j, n)) break;
         word_ascii = false;
         j += 2;

@@ -284,8 +284,9 @@ size_t skip_ascii_letters(const unsigned char* s, size_t j, size_t n) {
 // Classes of bytes for the tokenizer's commonest pieces: ASCII letters,
 // ASCII whitespace, and printable ASCII that is neither a letter, a digit,
 // '_' nor '@' (it never belongs to a word but as '.' or '\'' between
-// letters or digits); 0 for the rest.
-enum ByteClass : unsigned char { kOther, kAlpha, kSpace, kPunct };
+// letters or digits); the first bytes of other_punct_bytes' characters;
+// 0 for the rest.
+enum ByteClass : unsigned char { kOther, kAlpha, kSpace, kPunct, kLead };
 constexpr auto kByteClass = [] {
   std::array<ByteClass, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -296,6 +297,8 @@ constexpr auto kByteClass = [] {
     } else if (c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && c != '_' &&
                c != '@') {
       t[c] = kPunct;
+    } else if (c == 0xC2 || c == 0xE2) {
+      t[c] = kLead;
     }
   }
   return t;
@@ -306,6 +309,24 @@ constexpr auto kByteClass = [] {
 bool is_latin1_letter(const unsigned char* s, size_t i, size_t n) {
   return s[i] == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF &&
          s[i + 1] != 0x97 && s[i + 1] != 0xB7;
+}
+
+// The bytes of the punctuation at s[i] that news in Spanish uses most and
+// that, as ASCII punctuation, is never part of a word (Word_Break Other:
+// no-break space ¡ « » ¿ – — “ ” …), or 0. Not ‘ and ’: they join letters
+// as '\'' does.
+size_t other_punct_bytes(const unsigned char* s, size_t i, size_t n) {
+  if (s[i] == 0xC2 && i + 1 < n) {
+    const unsigned char b = s[i + 1];
+    return b == 0xA0 || b == 0xA1 || b == 0xAB || b == 0xBB || b == 0xBF ? 2
+                                                                         : 0;
+  }
+  if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80) {
+    const unsigned char b = s[i + 2];
+    return b == 0x93 || b == 0x94 || b == 0x9C || b == 0x9D || b == 0xA6 ? 3
+                                                                         : 0;
+  }
+  return 0;
 }
 
 // NFKC_Casefold of a Latin-1 letter (second byte `b` of C3 b), appended as
@@ -463,34 +484,63 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
     }
     return !wanted->test(first);
   };
-  // The commonest piece, words of ASCII and Latin-1 letters between ASCII
-  // punctuation ("(border," "well-known" "está."), is split here in one
-  // pass: its words are its runs of letters. A piece with anything else
-  // (digits, '_', '@', '.' or '\'' before a letter, other characters) is
-  // left to the general loop below: returns 0, with what it added undone.
-  // Else the end of the piece starting at i.
+  // The commonest piece, words of ASCII and Latin-1 letters and digits
+  // between punctuation ("(border," "well-known" "está." "“2017”"), is
+  // split here in one pass: its words are its runs of letters and digits.
+  // A piece with anything else ('_', '@', a '.' or '\'' before a letter or
+  // digit, a ',' or ';' after a digit, other characters) is left to the
+  // general loop below: returns 0, with what it added undone. Else the end
+  // of the piece starting at i.
   auto simple_piece = [&](size_t i) -> size_t {
     size_t out_before = 0;
     uint32_t pos_before = 0;
     bool started = false;
+    // Whether s[j] is where a word cannot go on: the piece's end or
+    // punctuation.
+    auto gap = [&](size_t j) {
+      return j == n || kByteClass[s[j]] == kSpace ||
+             kByteClass[s[j]] == kPunct ||
+             (kByteClass[s[j]] == kLead && other_punct_bytes(s, j, n) > 0);
+    };
     for (size_t j = i;;) {
-      while (j < n && kByteClass[s[j]] == kPunct) ++j;
+      while (j < n) {
+        const ByteClass b = kByteClass[s[j]];
+        if (b == kPunct) {
+          ++j;
+        } else if (const size_t len =
+                       b == kLead ? other_punct_bytes(s, j, n) : 0;
+                   len > 0) {
+          j += len;
+        } else {
+          break;
+        }
+      }
       if (j == n || kByteClass[s[j]] == kSpace) return j;
       const size_t start = j;
-      bool word_ascii = true;
+      bool word_ascii = true, digits = false;
       while (true) {
         j = skip_ascii_letters(s, j, n);
-        if (j == n || !is_latin1_letter(s, j, n)) break;
-        word_ascii = false;
-        j += 2;
+        if (j == n) break;
+        if (is_digit(static_cast<char>(s[j]))) {
+          digits = true;
+          ++j;
+        } else if (is_latin1_letter(s, j, n)) {
+          word_ascii = false;
+          j += 2;
+        } else {
+          break;
+        }
       }
       bool simple = j > start;
       if (simple && j < n && kByteClass[s[j]] != kSpace) {
         const unsigned char c = s[j];
-        simple =
-            kByteClass[c] == kPunct &&
-            !((c == '.' || c == '\'') && j + 1 < n &&
-              kByteClass[s[j + 1]] != kSpace && kByteClass[s[j + 1]] != kPunct);
+        // Letters around '.' or '\'', digits around '.', ',', ';' or '\''
+        // are one word (UAX #29 WB6, WB7, WB11, WB12).
+        const bool joins =
+            c == '.' || c == '\'' || (digits && (c == ',' || c == ';'));
+        simple = kByteClass[c] == kPunct
+                     ? !joins || gap(j + 1)
+                     : kByteClass[c] == kLead && other_punct_bytes(s, j, n) > 0;
       }
       if (!simple) {
         if (started) {
@@ -506,6 +556,9 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
         pos_before = pos;
         started = true;
       }
+      // A word of letters and digits keeps its first byte as its term's
+      // (finish_token's number rule only drops ',' and '.'), so the test of
+      // `unwanted` holds for words that start with a digit too.
       if (unwanted(start, j)) {
         ++pos;
       } else {
@@ -561,8 +614,9 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
       }
       const size_t start = j;
       bool word_ascii = true;
-      // Whether one of finish_token's rules may apply (emit's `plain`).
-      bool special = k == 'D';
+      // Whether one of finish_token's rules may change the term's first
+      // byte or drop it ('_', '@', '.', '\''); its number rule does not.
+      bool special = false;
       while (true) {
         char last = k;
         while (j < e && (k = kind(j, &len)) != 0) {

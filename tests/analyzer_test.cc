@@ -133,6 +133,12 @@ TEST_CASE("ASCII fast path: the same tokens as ICU alone") {
       "ok\U0001F600ok",
       "tab\there\nnew line\r\nwindows \xFF bad byte \xC3 end",
       "a\u0301b  \u0301lead x\u00A0nbsp",
+      // Punctuation of Spanish news and digits, split without ICU.
+      "\u00BFQu\u00E9? \u00A1Ya! \u00ABcita\u00BB \u201C2017\u201D "
+      "a\u2014b 1\u20132 \u2026fin\u2026 x\u00A0y \u201Cdon\u2019t\u201D "
+      "\u2018ok\u2019 a\u2019b",
+      "833,334 19th covid19 1. 3,5km abc,5 abc1,5 5;6 7;x 8.x x.9 "
+      "(12) \"2\u00AA\" 1\u00BA a\u201C\u0301b \u201C\u200Bx",
   };
   bilex::Analyzer fast, icu;
   icu.set_ascii_fast_path(false);
@@ -161,6 +167,8 @@ TEST_CASE("tokenize with wanted first bytes") {
       "Árbol Éxito ÑANDÚ über Straße ßtraße Œuvre migración y EE.UU.",
       "\u00C6sir \u00E6on caf\u00E9,bar infor\u00ADmation \u4E2D\u6587 "
       "tab\there \xFF bad a1,5 x_y",
+      "833,334 19th covid19 (12) 3,5km 2017. \u00BFs\u00ED? "
+      "\u201C9 de oro\u201D \u00ABs\u00F3lo\u00BB",
   };
   bilex::Analyzer a;
   for (const char* letters : {"", "aeu", "s", "o9", "\xC3"}) {

@@ -66,13 +66,19 @@ std::vector<int> match_tokens(const Analyzer& analyzer,
     // A Snowball stem only trims and rewrites the end of a word, so a token
     // can only match a stem that starts with its first byte: most tokens
     // need no stemming at all.
-    bool first_byte[256] = {};
-    for (const auto& [target, gi] : targets)
-      if (!target.empty())
-        first_byte[static_cast<unsigned char>(target.front())] = true;
+    // Nor is a stem longer than its word (folded, in bytes): the shortest
+    // target of each first byte bounds the words worth stemming.
+    size_t shortest[256];
+    std::fill(std::begin(shortest), std::end(shortest), SIZE_MAX);
+    for (const auto& [target, gi] : targets) {
+      if (target.empty()) continue;
+      size_t& m = shortest[static_cast<unsigned char>(target.front())];
+      m = std::min(m, target.size());
+    }
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (match[i] >= 0) continue;
-      if (!first_byte[static_cast<unsigned char>(tokens[i].term.front())])
+      if (tokens[i].term.size() <
+          shortest[static_cast<unsigned char>(tokens[i].term.front())])
         continue;
       const std::string stem = analyzer.stem(tokens[i], l);
       for (const auto& [target, gi] : targets) {

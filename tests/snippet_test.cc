@@ -137,6 +137,8 @@ TEST_CASE("make_snippet marks every matching form") {
       {"The minister, Alicia Bárcena, spoke.", "BARCENA", Lang::en, "Bárcena"},
       {"La ministra Bárcena habló.", "bárcena", Lang::es, "Bárcena"},
       {"Running for office.", "run", Lang::en, "Running"},
+      // A word as long as the stem sought ("cry" and "cries": "cri").
+      {"A cry, then cries.", "cries", Lang::en, "cry cries"},
       {"Los migrantes cruzan.", "migrante", Lang::es, "migrantes"},
       {"La comunicación continúa.", "comunicacion", Lang::es, "comunicación"},
       {"U.S. officials met.", "us", Lang::en, "U.S"},

@@ -9,7 +9,9 @@
 //                              alone, on every article and on a million
 //                              random strings of word characters and
 //                              punctuation, whole and with filters of
-//                              first bytes; lists any difference
+//                              first bytes; lists any difference; and
+//                              that no stem of an article's words is
+//                              longer than its word or starts otherwise
 #include <algorithm>
 #include <bitset>
 #include <chrono>
@@ -174,9 +176,29 @@ int tokcheck(const std::vector<bilex::Document>& docs) {
                                        b.begin() + std::min(k + 3, b.size())))
             .c_str());
   };
+  // The snippet's matching stems only the words whose folded term is at
+  // least as long as a stem sought and starts with its first byte: no stem
+  // may be longer than its word or start otherwise.
+  size_t stem_bad = 0, stemmed = 0;
+  auto check_stems = [&](const std::string& text, const std::string& where) {
+    for (const bilex::Token& t : fast.tokenize(text)) {
+      for (bilex::Lang l : {bilex::Lang::en, bilex::Lang::es}) {
+        ++stemmed;
+        const std::string st = fast.stem(t, l);
+        if (!st.empty() && st.size() <= t.term.size() &&
+            st.front() == t.term.front())
+          continue;
+        if (++stem_bad <= 30)
+          std::printf("stem: %s: \"%s\" -> \"%s\" (%s)\n", where.c_str(),
+                      t.term.c_str(), st.c_str(),
+                      std::string(bilex::lang_code(l)).c_str());
+      }
+    }
+  };
   for (const auto& d : docs) {
     check(d.title, d.id + " title");
     check(d.body, d.id);
+    check_stems(d.body, d.id);
   }
   const std::vector<std::string> alphabet = {"a",
                                              "Z",
@@ -243,7 +265,11 @@ int tokcheck(const std::vector<bilex::Document>& docs) {
     check(t, "random");
   }
   std::printf("tokcheck: %zu texts, %zu differ\n", checked, differ);
-  return differ == 0 ? 0 : 1;
+  std::printf(
+      "tokcheck: %zu stems, %zu longer than their word or with another "
+      "first byte\n",
+      stemmed, stem_bad);
+  return differ == 0 && stem_bad == 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -175,7 +175,6 @@ class Parser {
               ? top_filter_
               : Xapian::Query(Xapian::Query::OP_AND, out_->filter, top_filter_);
     }
-    out_->description = out_->strict.get_description();
   }
 
  private:

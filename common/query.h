@@ -42,7 +42,6 @@ struct ParsedQuery {
   std::vector<Word> relaxed_words;
   Xapian::Query filter;  // lang: and date: filters; empty when none
   std::vector<MatchGroup> groups;
-  std::string description;  // the Xapian query, for --explain
 };
 
 // Limits on one query: beyond them a query is refused (QueryError), as

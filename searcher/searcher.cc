@@ -390,7 +390,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                                       filters.end());
   if (pq.strict.empty()) {
     r.suggestion = suggest(req.query, pq, nullptr);
-    r.parsed = filtered(pq.strict, filter).get_description();
+    if (req.explain) r.parsed = filtered(pq.strict, filter).get_description();
     r.took_ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
@@ -405,7 +405,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     if (!relaxed.empty())
       relaxed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, relaxed, expansion);
   }
-  r.parsed = filtered(strict, filter).get_description();
+  // The Xapian query, shown by --explain only (describing it costs).
+  if (req.explain) r.parsed = filtered(strict, filter).get_description();
 
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(weighting(req));

@@ -281,21 +281,18 @@ size_t skip_ascii_letters(const unsigned char* s, size_t j, size_t n) {
   return j;
 }
 
-// Classes of bytes for the tokenizer's commonest pieces: ASCII letters,
-// ASCII whitespace, and printable ASCII that is neither a letter, a digit,
-// '_' nor '@' (it never belongs to a word but as '.' or '\'' between
-// letters or digits); the first bytes of other_punct_bytes' characters;
-// 0 for the rest.
-enum ByteClass : unsigned char { kOther, kAlpha, kSpace, kPunct, kLead };
+// Classes of bytes for the tokenizer's commonest pieces: ASCII whitespace,
+// printable ASCII that is neither a letter, a digit, '_' nor '@' (it never
+// belongs to a word but as '.' or '\'' between letters or digits), the
+// first bytes of other_punct_bytes' characters; 0 for the rest.
+enum ByteClass : unsigned char { kOther, kSpace, kPunct, kLead };
 constexpr auto kByteClass = [] {
   std::array<ByteClass, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    if (is_ascii_alpha(c)) {
-      t[c] = kAlpha;
-    } else if (c == ' ' || (c >= '\t' && c <= '\r')) {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
       t[c] = kSpace;
-    } else if (c > ' ' && c < 0x7F && !(c >= '0' && c <= '9') && c != '_' &&
-               c != '@') {
+    } else if (c > ' ' && c < 0x7F && !is_ascii_alpha(c) &&
+               !(c >= '0' && c <= '9') && c != '_' && c != '@') {
       t[c] = kPunct;
     } else if (c == 0xC2 || c == 0xE2) {
       t[c] = kLead;
@@ -327,6 +324,13 @@ size_t other_punct_bytes(const unsigned char* s, size_t i, size_t n) {
                                                                          : 0;
   }
   return 0;
+}
+
+// The bytes of the punctuation at s[i], ASCII or other_punct_bytes', or 0.
+inline size_t punct_bytes(const unsigned char* s, size_t i, size_t n) {
+  const ByteClass b = kByteClass[s[i]];
+  if (b == kPunct) return 1;
+  return b == kLead ? other_punct_bytes(s, i, n) : 0;
 }
 
 // NFKC_Casefold of a Latin-1 letter (second byte `b` of C3 b), appended as
@@ -498,22 +502,13 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
     // Whether s[j] is where a word cannot go on: the piece's end or
     // punctuation.
     auto gap = [&](size_t j) {
-      return j == n || kByteClass[s[j]] == kSpace ||
-             kByteClass[s[j]] == kPunct ||
-             (kByteClass[s[j]] == kLead && other_punct_bytes(s, j, n) > 0);
+      return j == n || kByteClass[s[j]] == kSpace || punct_bytes(s, j, n) > 0;
     };
     for (size_t j = i;;) {
       while (j < n) {
-        const ByteClass b = kByteClass[s[j]];
-        if (b == kPunct) {
-          ++j;
-        } else if (const size_t len =
-                       b == kLead ? other_punct_bytes(s, j, n) : 0;
-                   len > 0) {
-          j += len;
-        } else {
-          break;
-        }
+        const size_t len = punct_bytes(s, j, n);
+        if (len == 0) break;
+        j += len;
       }
       if (j == n || kByteClass[s[j]] == kSpace) return j;
       const size_t start = j;
@@ -538,9 +533,7 @@ std::vector<Token> Analyzer::tokenize(std::string_view text,
         // are one word (UAX #29 WB6, WB7, WB11, WB12).
         const bool joins =
             c == '.' || c == '\'' || (digits && (c == ',' || c == ';'));
-        simple = kByteClass[c] == kPunct
-                     ? !joins || gap(j + 1)
-                     : kByteClass[c] == kLead && other_punct_bytes(s, j, n) > 0;
+        simple = punct_bytes(s, j, n) > 0 && (!joins || gap(j + 1));
       }
       if (!simple) {
         if (started) {

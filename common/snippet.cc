@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bitset>
 #include <cctype>
+#include <cmath>
 
 namespace bilex {
 namespace {
@@ -132,7 +133,7 @@ size_t step_chars(const std::string& s, size_t at, size_t chars, bool back) {
 
 Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
                      Lang lang, const std::vector<MatchGroup>& groups,
-                     size_t max_chars) {
+                     size_t max_chars, const std::vector<uint64_t>& weights) {
   Snippet out;
   if (body.empty() || max_chars == 0) return out;
   // The words that can match (no others are built), and which do.
@@ -165,13 +166,16 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
     }
   }
 
-  // Best window: most distinct groups, then most matches, then shortest.
+  // Best window: most distinct groups, then the rarest ones (the most
+  // weight), then most matches, then shortest.
   size_t best_first = 0, best_last = 0;
   size_t best_groups = 0, best_count = 0, best_span = SIZE_MAX;
+  uint64_t best_weight = 0;
   const size_t budget = max_chars * 4 / 5;
   std::vector<size_t> seen_in(groups.size(), SIZE_MAX);  // last window start
   for (size_t a = 0; a < hits.size(); ++a) {
     size_t distinct = 0;
+    uint64_t weight = 0;
     for (size_t b = a; b < hits.size(); ++b) {
       const size_t span = hit_end[b] - hit_begin[a];
       if (span > budget && b > a) break;
@@ -179,12 +183,17 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
       if (seen_in[g] != a) {
         seen_in[g] = a;
         ++distinct;
+        weight += g < weights.size() ? weights[g] : 1;
       }
       const size_t count = b - a + 1;
       if (distinct > best_groups ||
           (distinct == best_groups &&
-           (count > best_count || (count == best_count && span < best_span)))) {
+           (weight > best_weight ||
+            (weight == best_weight &&
+             (count > best_count ||
+              (count == best_count && span < best_span)))))) {
         best_groups = distinct;
+        best_weight = weight;
         best_count = count;
         best_span = span;
         best_first = a;
@@ -307,6 +316,34 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
   }
   while (!out.text.empty() && out.text.back() == ' ') out.text.pop_back();
   if (cut_right) out.text += "\u2026";
+  return out;
+}
+
+std::vector<uint64_t> group_weights(
+    const std::vector<MatchGroup>& groups, uint64_t doccount,
+    const std::function<uint64_t(const std::string&)>& termfreq) {
+  std::vector<uint64_t> out;
+  out.reserve(groups.size());
+  for (const MatchGroup& g : groups) {
+    if (!g.prefix.empty()) {
+      out.push_back(0);
+      continue;
+    }
+    uint64_t df = 0;
+    if (!g.phrase.empty()) {
+      df = UINT64_MAX;
+      for (const std::string& t : g.phrase) df = std::min(df, termfreq(t));
+    } else {
+      for (const std::string& t : g.exact) df = std::max(df, termfreq(t));
+      for (const auto& [lang, stem] : g.stems)
+        df = std::max(
+            df, termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
+    }
+    const double idf = std::log2((static_cast<double>(doccount) + 1) /
+                                 (static_cast<double>(df) + 0.5));
+    out.push_back(
+        static_cast<uint64_t>(std::lround(std::max(idf, 0.0) * 1000)));
+  }
   return out;
 }
 

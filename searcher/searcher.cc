@@ -464,6 +464,14 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   for (const auto& [did, k] : by_docid)
     stored[k] = db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
 
+  // The groups' rarity, from the matches' statistics, for choosing among
+  // passages with as many of them.
+  std::vector<uint64_t> weights;
+  if (req.snippets && pq.groups.size() > 1)
+    weights = group_weights(
+        pq.groups, db_.get_doccount(),
+        [&](const std::string& t) -> uint64_t { return mset.get_termfreq(t); });
+
   size_t rank = req.offset;
   for (size_t k = 0; k < order.size(); ++k) {
     const auto& [it, partial] = order[k];
@@ -487,8 +495,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
           h.missing.push_back(label);
     }
     if (req.snippets) {
-      h.snippet =
-          make_snippet(analyzer_, d.body, d.lang, pq.groups, req.snippet_chars);
+      h.snippet = make_snippet(analyzer_, d.body, d.lang, pq.groups,
+                               req.snippet_chars, weights);
     }
     if (req.explain) explain(req, pq, expansion, &h);
     r.hits.push_back(std::move(h));

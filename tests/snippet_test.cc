@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -203,6 +204,71 @@ TEST_CASE("make_snippet: prefers the passage with the most query words") {
   const auto s = snip(a, body, "border wall", 80);
   CHECK(marked(s) == "border wall");
   check_shape(a, body, s, 80);
+}
+
+TEST_CASE("make_snippet: among passages with as many words, the rarest") {
+  bilex::Analyzer a;
+  // "2017" twice near the start, "elecciones" once far after: no window
+  // holds both.
+  std::string body = "Santo Domingo, 15 marzo 2017. Cifras de 2017. ";
+  for (int i = 0; i < 40; ++i) body += "Texto de relleno sin nada. ";
+  body += "Nadie sabe cuándo serán las elecciones del país. ";
+  for (int i = 0; i < 40; ++i) body += "Más relleno después. ";
+  const auto pq = bilex::parse_query("2017 elecciones", a, nullptr,
+                                     bilex::MatchMode::ranked);
+  REQUIRE(pq.groups.size() == 2);
+  // Without weights: the most matches, "2017" twice.
+  const auto plain = bilex::make_snippet(a, body, Lang::es, pq.groups, 80);
+  CHECK(marked(plain) == "2017 2017");
+  // "elecciones" rarer than "2017": its passage.
+  const auto rare =
+      bilex::make_snippet(a, body, Lang::es, pq.groups, 80, {1000, 5000});
+  CHECK(marked(rare) == "elecciones");
+  CHECK(rare.text ==
+        "\u2026sabe cuándo serán las elecciones del país. Más relleno "
+        "después. Más relleno\u2026");
+  check_shape(a, body, rare, 80);
+  // "2017" rarer: its passage again.
+  const auto common =
+      bilex::make_snippet(a, body, Lang::es, pq.groups, 80, {5000, 1000});
+  CHECK(marked(common) == "2017 2017");
+}
+
+TEST_CASE("make_snippet: more distinct words win over rarer ones") {
+  bilex::Analyzer a;
+  std::string body = "The border wall was discussed. ";
+  for (int i = 0; i < 40; ++i) body += "Filler words about nothing much. ";
+  body += "A wall alone here. ";
+  for (int i = 0; i < 40; ++i) body += "More filler after it. ";
+  const auto pq = bilex::parse_query("border wall zebra", a, nullptr,
+                                     bilex::MatchMode::ranked);
+  REQUIRE(pq.groups.size() == 3);
+  // "wall" weighs far more than "border", but the passage with both wins.
+  const auto s =
+      bilex::make_snippet(a, body, Lang::en, pq.groups, 80, {1, 100000, 1});
+  CHECK(marked(s) == "border wall");
+}
+
+TEST_CASE(
+    "group_weights: idf of the commonest term, of the rarest phrase word") {
+  bilex::Analyzer a;
+  const auto pq = bilex::parse_query("migrants \"border wall\" bord*", a,
+                                     nullptr, bilex::MatchMode::ranked);
+  REQUIRE(pq.groups.size() == 3);
+  std::map<std::string, uint64_t> df;
+  // The word's exact form is rare, one of its stems common: the stem counts.
+  for (const auto& t : pq.groups[0].exact) df[t] = 10;
+  for (const auto& [lang, stem] : pq.groups[0].stems)
+    df[bilex::Analyzer::stem_prefix(bilex::Field::body, lang) + stem] = 255;
+  df["border"] = 1023;
+  df["wall"] = 63;
+  const auto w = bilex::group_weights(
+      pq.groups, 1023, [&](const std::string& t) { return df[t]; });
+  REQUIRE(w.size() == 3);
+  // log2(1024 / 255.5), log2(1024 / 63.5), thousandths; prefix: 0.
+  CHECK(w[0] == 2003);
+  CHECK(w[1] == 4011);
+  CHECK(w[2] == 0);
 }
 
 TEST_CASE("make_snippet: never cuts inside a word or a UTF-8 sequence") {

@@ -488,6 +488,17 @@ class Parser {
 
 }  // namespace
 
+uint64_t word_termfreq(
+    const MatchGroup& g,
+    const std::function<uint64_t(const std::string&)>& termfreq) {
+  uint64_t df = 0;
+  for (const std::string& t : g.exact) df = std::max(df, termfreq(t));
+  for (const auto& [lang, stem] : g.stems)
+    df =
+        std::max(df, termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
+  return df;
+}
+
 Xapian::Query date_range(const std::string& from, const std::string& to) {
   if (!from.empty() && !to.empty())
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, from,

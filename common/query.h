@@ -4,6 +4,8 @@
 
 #include <xapian.h>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,12 @@ struct MatchGroup {
   std::string label;                // as typed, for --explain
   Xapian::Query query;  // what the word or phrase matches, for --explain
 };
+
+// The most documents any of a word group's terms (its exact forms and its
+// stems) is in, as `termfreq` counts them.
+[[nodiscard]] uint64_t word_termfreq(
+    const MatchGroup& g,
+    const std::function<uint64_t(const std::string&)>& termfreq);
 
 enum class MatchMode {
   ranked,  // all words first, then documents with only some of them

@@ -329,16 +329,8 @@ std::vector<uint64_t> group_weights(
       out.push_back(0);
       continue;
     }
-    uint64_t df = 0;
-    if (!g.phrase.empty()) {
-      df = UINT64_MAX;
-      for (const std::string& t : g.phrase) df = std::min(df, termfreq(t));
-    } else {
-      for (const std::string& t : g.exact) df = std::max(df, termfreq(t));
-      for (const auto& [lang, stem] : g.stems)
-        df = std::max(
-            df, termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
-    }
+    uint64_t df = g.phrase.empty() ? word_termfreq(g, termfreq) : UINT64_MAX;
+    for (const std::string& t : g.phrase) df = std::min(df, termfreq(t));
     const double idf = std::log2((static_cast<double>(doccount) + 1) /
                                  (static_cast<double>(df) + 0.5));
     out.push_back(

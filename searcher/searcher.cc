@@ -257,10 +257,7 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   bool changed = false;
   for (const MatchGroup& g : pq.groups) {
     if (!g.phrase.empty() || !g.prefix.empty() || g.exact.size() != 1) continue;
-    Xapian::doccount df = termfreq(g.exact[0]);
-    for (const auto& [lang, stem] : g.stems)
-      df = std::max(df,
-                    termfreq(Analyzer::stem_prefix(Field::body, lang) + stem));
+    const uint64_t df = word_termfreq(g, termfreq);
     if (df > kRare) continue;
     // A word the corpus has is corrected only by one edit ("presidnete"),
     // so that a rare name is not taken for a common word ("blinken" is not

@@ -238,14 +238,15 @@ TEST_CASE("make_snippet: more distinct words win over rarer ones") {
   bilex::Analyzer a;
   std::string body = "The border wall was discussed. ";
   for (int i = 0; i < 40; ++i) body += "Filler words about nothing much. ";
-  body += "A wall alone here. ";
+  body += "A zebra alone here. ";
   for (int i = 0; i < 40; ++i) body += "More filler after it. ";
   const auto pq = bilex::parse_query("border wall zebra", a, nullptr,
                                      bilex::MatchMode::ranked);
   REQUIRE(pq.groups.size() == 3);
-  // "wall" weighs far more than "border", but the passage with both wins.
+  // "zebra" alone weighs far more than "border" and "wall" together, but
+  // the passage with two words wins.
   const auto s =
-      bilex::make_snippet(a, body, Lang::en, pq.groups, 80, {1, 100000, 1});
+      bilex::make_snippet(a, body, Lang::en, pq.groups, 80, {1, 1, 100000});
   CHECK(marked(s) == "border wall");
 }
 

@@ -25,9 +25,17 @@ std::vector<std::string> read_queries(std::istream& in) {
   return queries;
 }
 
+namespace {
+// Whether a process searching on `threads` threads has a core to spare
+// for each one's helper.
+bool spare_core(unsigned threads) {
+  return 2 * threads <= std::thread::hardware_concurrency();
+}
+}  // namespace
+
 size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
                  const SearchRequest& base, std::ostream& out, bool explain) {
-  Searcher searcher(db);
+  Searcher searcher(db, spare_core(1));
   size_t failed = 0;
   for (const std::string& q : queries) {
     SearchRequest req = base;
@@ -51,7 +59,7 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
   const size_t total = queries.size() * std::max(1u, opts.repeat);
   std::vector<std::unique_ptr<Searcher>> searchers;
   for (unsigned t = 0; t < threads; ++t)
-    searchers.push_back(std::make_unique<Searcher>(db));
+    searchers.push_back(std::make_unique<Searcher>(db, spare_core(threads)));
   // A query that fails is left out of the figures and counted apart.
   std::atomic<size_t> errors{0};
   auto run_one = [&](Searcher& s, const std::string& q) {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <numeric>
 #include <optional>
 #include <unordered_set>
 
@@ -148,7 +149,10 @@ std::string date_key(const std::string& date, const char* option) {
 
 }  // namespace
 
-Searcher::Searcher(const std::string& db_path) : path_(db_path) { open(); }
+Searcher::Searcher(const std::string& db_path, bool helper) : path_(db_path) {
+  open();
+  if (helper) helper_ = std::make_unique<HelperThread>();
+}
 
 Searcher::~Searcher() {
   if (dir_fd_ >= 0) ::close(dir_fd_);
@@ -422,7 +426,6 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   std::vector<std::pair<Xapian::MSetIterator, bool>> order;
   for (Xapian::doccount i : page.index) order.emplace_back(mset[i], false);
   r.total = mset.get_matches_estimated();
-  r.suggestion = suggest(req.query, pq, &mset);
   Page rest;
   if (!relaxed.empty()) {
     // The total counts partial matches too, whatever the page holds. When
@@ -469,10 +472,39 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
         pq.groups, db_.get_doccount(),
         [&](const std::string& t) -> uint64_t { return mset.get_termfreq(t); });
 
+  // The documents and their snippets: the costliest part of most queries,
+  // shared with the helper thread when there is one.
+  std::vector<Document> docs(order.size());
+  std::vector<Snippet> snippets(req.snippets ? order.size() : 0);
+  // Longest first, so that the tasks left at the end are short.
+  std::vector<size_t> by_size(order.size());
+  std::iota(by_size.begin(), by_size.end(), size_t{0});
+  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) {
+    return stored[a].size() > stored[b].size();
+  });
+  const HelperThread::Task build = [&](const Analyzer& analyzer, size_t i) {
+    const size_t k = by_size[i];
+    docs[k] = from_stored(stored[k], req.snippets);
+    if (!req.snippets) return;
+    snippets[k] = make_snippet(analyzer, docs[k].body, docs[k].lang, pq.groups,
+                               req.snippet_chars, weights);
+    docs[k].body = std::string();
+  };
+  // The spelling check (which reads the index) while the helper starts.
+  const auto check_spelling = [&] {
+    r.suggestion = suggest(req.query, pq, &mset);
+  };
+  if (helper_ && req.snippets && order.size() > 1) {
+    helper_->run(order.size(), analyzer_, build, check_spelling);
+  } else {
+    check_spelling();
+    for (size_t k = 0; k < order.size(); ++k) build(analyzer_, k);
+  }
+
   size_t rank = req.offset;
   for (size_t k = 0; k < order.size(); ++k) {
     const auto& [it, partial] = order[k];
-    const Document d = from_stored(stored[k], req.snippets);
+    const Document& d = docs[k];
     Hit h;
     h.rank = ++rank;
     h.id = d.id;
@@ -491,10 +523,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                          [&](const std::string& t) { return has.count(t); }))
           h.missing.push_back(label);
     }
-    if (req.snippets) {
-      h.snippet = make_snippet(analyzer_, d.body, d.lang, pq.groups,
-                               req.snippet_chars, weights);
-    }
+    if (req.snippets) h.snippet = std::move(snippets[k]);
     if (req.explain) explain(req, pq, expansion, &h);
     r.hits.push_back(std::move(h));
   }

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <xapian.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "common/analyzer.h"
 #include "common/query.h"
 #include "common/snippet.h"
+#include "searcher/helper_thread.h"
 
 namespace bilex {
 
@@ -80,8 +82,11 @@ struct SearchResult {
 class Searcher {
  public:
   // Opens the index at `db_path`; throws IndexError when there is no usable
-  // index there (missing, or built by an incompatible version).
-  explicit Searcher(const std::string& db_path);
+  // index there (missing, or built by an incompatible version). With
+  // `helper`, a second thread builds half of each query's snippets (see
+  // HelperThread): for a process that searches on one thread and has a
+  // core to spare.
+  explicit Searcher(const std::string& db_path, bool helper = false);
   ~Searcher();
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -111,6 +116,7 @@ class Searcher {
   ino_t dir_ino_ = 0;
   Xapian::Database db_;
   Analyzer analyzer_;
+  std::unique_ptr<HelperThread> helper_;  // or none
 };
 
 }  // namespace bilex

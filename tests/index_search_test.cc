@@ -532,3 +532,34 @@ TEST_CASE("read_queries and run_batch") {
     CHECK(b[k].is_number());
   }
 }
+
+TEST_CASE("Searcher: a helper thread gives the same hits and snippets") {
+  TempDir dir;
+  const std::string db = jsonl_index(dir, 60, [](int i) {
+    std::string b = " Officials said";
+    for (int k = 0; k <= i % 7; ++k) b += " the talks on the border went on.";
+    if (i % 3 == 0) b += " Migrants crossing the river waited.";
+    if (i % 5 == 0) b += " A storm closed the border crossing for a day.";
+    return b;
+  });
+  bilex::Searcher alone(db), helped(db, /*helper=*/true);
+  for (const char* q : {"border", "border crossing", "\"the border\"",
+                        "migrants storm", "talk*", "crossings -storm", "zzz"}) {
+    CAPTURE(q);
+    bilex::SearchRequest req;
+    req.query = q;
+    req.limit = 20;
+    const bilex::SearchResult a = alone.search(req), b = helped.search(req);
+    CHECK(a.total == b.total);
+    CHECK(a.suggestion == b.suggestion);
+    REQUIRE(a.hits.size() == b.hits.size());
+    for (size_t i = 0; i < a.hits.size(); ++i) {
+      CHECK(a.hits[i].id == b.hits[i].id);
+      CHECK(a.hits[i].title == b.hits[i].title);
+      CHECK(a.hits[i].score == b.hits[i].score);
+      CHECK(a.hits[i].snippet.text == b.hits[i].snippet.text);
+      CHECK(a.hits[i].snippet.marks == b.hits[i].snippet.marks);
+      CHECK_FALSE(b.hits[i].snippet.text.empty());
+    }
+  }
+}

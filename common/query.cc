@@ -133,6 +133,36 @@ std::string date_bound(std::string_view s, bool upper) {
 // experiment 5).
 constexpr double kExactWeight = 0.3;
 
+// The weight of a word's stems in the other language than the query's,
+// when the query's function words tell its language (docs/ranking.md,
+// experiment 10): cognates ("defense", "defensa") then rank the query's
+// own language first without losing the other's articles.
+constexpr double kOtherLanguageWeight = 0.5;
+
+// The language of a query, told by its function words: words that are a
+// stopword in one language only ("the", "of"; "los", "del"). At least two
+// of one language and three times as many as of the other; else und, as
+// for keyword queries ("Blinken frontera"), which stay bilingual.
+Lang function_word_language(const std::vector<Lexeme>& lexemes,
+                            const Analyzer& analyzer) {
+  size_t en = 0, es = 0;
+  for (const Lexeme& l : lexemes) {
+    if ((l.kind != Lexeme::word && l.kind != Lexeme::phrase) ||
+        !(l.field.empty() || l.field == "title"))
+      continue;
+    for (const Token& t : analyzer.tokenize(l.text)) {
+      if (t.alternative || t.keep) continue;
+      const bool is_en = analyzer.is_stopword(t.term, Lang::en);
+      const bool is_es = analyzer.is_stopword(t.term, Lang::es);
+      en += is_en && !is_es;
+      es += is_es && !is_en;
+    }
+  }
+  if (en >= 2 && en >= 3 * es) return Lang::en;
+  if (es >= 2 && es >= 3 * en) return Lang::es;
+  return Lang::und;
+}
+
 struct Part {
   Xapian::Query query;
   bool negative = false;
@@ -407,8 +437,12 @@ class Parser {
         const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
         for (const std::string& term : st.terms)
           g.stems.emplace_back(st.lang, term.substr(strip));
-        alternatives.emplace_back(Xapian::Query::OP_SYNONYM, st.terms.begin(),
-                                  st.terms.end());
+        Xapian::Query stems(Xapian::Query::OP_SYNONYM, st.terms.begin(),
+                            st.terms.end());
+        if (out_->lang != Lang::und && st.lang != out_->lang)
+          stems = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, stems,
+                                kOtherLanguageWeight);
+        alternatives.push_back(std::move(stems));
       }
     }
     p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
@@ -516,7 +550,9 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
     throw QueryError("query too long: " + std::to_string(text.size()) +
                      " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
   ParsedQuery out;
-  Parser parser(lex(text), analyzer, db, mode, &out);
+  std::vector<Lexeme> lexemes = lex(text);
+  out.lang = function_word_language(lexemes, analyzer);
+  Parser parser(std::move(lexemes), analyzer, db, mode, &out);
   parser.run();
   if (parser.relaxed_possible_) {
     out.relaxed = parser.relaxed_;

@@ -50,6 +50,9 @@ struct ParsedQuery {
   std::vector<Word> relaxed_words;
   Xapian::Query filter;  // lang: and date: filters; empty when none
   std::vector<MatchGroup> groups;
+  // The query's language as its function words tell it, else und; the
+  // other language's stems then weigh less.
+  Lang lang = Lang::und;
 };
 
 // Limits on one query: beyond them a query is refused (QueryError), as

@@ -334,6 +334,71 @@ TEST_CASE("what each construct matches") {
   }
 }
 
+TEST_CASE("a query's language, told by its function words") {
+  Fixture f;
+  struct Case {
+    std::string query;
+    Lang lang;
+  };
+  const Case cases[] = {
+      {"how many points did the panthers defense surrender", Lang::en},
+      {"cuántos puntos dejaron escapar en defensa los panthers", Lang::es},
+      {"\"state of the union\"", Lang::en},
+      {"title:(the border of mexico)", Lang::en},
+      // Keyword queries stay bilingual.
+      {"Blinken frontera", Lang::und},
+      {"border OR frontera", Lang::und},
+      {"the border", Lang::und},  // one function word is not enough
+      {"lang:en the border", Lang::und},
+      // Both languages' function words, neither three times the other's.
+      {"el presidente de the united states", Lang::und},
+      // Words that are a stopword in both languages ("a", "no") tell none.
+      {"a no a no", Lang::und},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.query);
+    CHECK(f.parse(c.query).lang == c.lang);
+  }
+}
+
+TEST_CASE("a query in one language weighs the other language's stems less") {
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.add_document(make_doc(
+      a, {"defensa-es", "", "", Lang::es, "La defensa de la defensa."}));
+  db.add_document(make_doc(
+      a, {"defense-en", "", "", Lang::en, "A defense of the city walls."}));
+  db.add_document(
+      make_doc(a, {"other-en", "", "", Lang::en, "Rain in the city."}));
+  db.add_document(make_doc(
+      a, {"migrants-en", "", "", Lang::en, "Migrants crossed the river."}));
+  // The score of document `id` for `q`'s strict query, BM25 as searched.
+  auto score = [&](const std::string& q, const std::string& id) {
+    const auto pq = bilex::parse_query(q, a, &db, MatchMode::any);
+    Xapian::Enquire e(db);
+    e.set_query(pq.strict);
+    const Xapian::MSet m = e.get_mset(0, 10);
+    for (auto it = m.begin(); it != m.end(); ++it)
+      if (it.get_document().get_data() == id) return it.get_weight();
+    return 0.0;
+  };
+  // The Spanish article matches "defense" through its Spanish stem only.
+  const double keyword = score("defense", "defensa-es");
+  REQUIRE(keyword > 0);
+  CHECK(score("the defense of the", "defensa-es") ==
+        doctest::Approx(keyword * 0.5));
+  // The English article's own stems keep their weight: the English
+  // question ranks it first, the keyword query finds both.
+  CHECK(score("the defense of the", "defense-en") >
+        score("the defense of the", "defensa-es"));
+  CHECK(score("defense", "defense-en") > 0);
+  // And the other way round ("migrantes" has the English stem "migrant").
+  const double es_keyword = score("migrantes", "migrants-en");
+  REQUIRE(es_keyword > 0);
+  CHECK(score("los migrantes de la", "migrants-en") ==
+        doctest::Approx(es_keyword * 0.5));
+}
+
 // Regression: a negated phrase or parenthesised group loses its negation: the
 // lexer resets the pending "-" when the chunk before the quote or
 // parenthesis is empty, so -"root causes" REQUIRES the phrase.

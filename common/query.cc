@@ -434,6 +434,11 @@ class Parser {
       alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                                 Xapian::Query(wt.exact), kExactWeight);
       for (const StemTerms& st : wt.stems) {
+        // A function word of the query's language is not searched as a
+        // word of the other ("the" in English articles labelled Spanish).
+        if (out_->lang != Lang::und && st.lang != out_->lang && !t.keep &&
+            analyzer_.is_stopword(t.term, out_->lang))
+          continue;
         const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
         for (const std::string& term : st.terms)
           g.stems.emplace_back(st.lang, term.substr(strip));

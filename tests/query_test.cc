@@ -392,6 +392,16 @@ TEST_CASE("a query in one language weighs the other language's stems less") {
   CHECK(score("the defense of the", "defense-en") >
         score("the defense of the", "defensa-es"));
   CHECK(score("defense", "defense-en") > 0);
+  // The question's own function words are not searched as words of the
+  // other language; in a keyword query they are.
+  auto terms_of = [&](const std::string& q) {
+    const auto pq = bilex::parse_query(q, a, &db, MatchMode::any);
+    return std::set<std::string>(pq.strict.get_unique_terms_begin(),
+                                 pq.strict.get_unique_terms_end());
+  };
+  CHECK(terms_of("the defense of the").count("ZSthe") == 0);
+  CHECK(terms_of("the defense of the").count("the") == 1);
+  CHECK(terms_of("the defense").count("ZSthe") == 1);
   // And the other way round ("migrantes" has the English stem "migrant").
   const double es_keyword = score("migrantes", "migrants-en");
   REQUIRE(es_keyword > 0);

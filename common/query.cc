@@ -139,30 +139,6 @@ constexpr double kExactWeight = 0.3;
 // own language first without losing the other's articles.
 constexpr double kOtherLanguageWeight = 0.5;
 
-// The language of a query, told by its function words: words that are a
-// stopword in one language only ("the", "of"; "los", "del"). At least two
-// of one language and three times as many as of the other; else und, as
-// for keyword queries ("Blinken frontera"), which stay bilingual.
-Lang function_word_language(const std::vector<Lexeme>& lexemes,
-                            const Analyzer& analyzer) {
-  size_t en = 0, es = 0;
-  for (const Lexeme& l : lexemes) {
-    if ((l.kind != Lexeme::word && l.kind != Lexeme::phrase) ||
-        !(l.field.empty() || l.field == "title"))
-      continue;
-    for (const Token& t : analyzer.tokenize(l.text)) {
-      if (t.alternative || t.keep) continue;
-      const bool is_en = analyzer.is_stopword(t.term, Lang::en);
-      const bool is_es = analyzer.is_stopword(t.term, Lang::es);
-      en += is_en && !is_es;
-      es += is_es && !is_en;
-    }
-  }
-  if (en >= 2 && en >= 3 * es) return Lang::en;
-  if (es >= 2 && es >= 3 * en) return Lang::es;
-  return Lang::und;
-}
-
 struct Part {
   Xapian::Query query;
   bool negative = false;
@@ -181,6 +157,21 @@ class Parser {
         db_(db),
         mode_(mode),
         out_(out) {}
+
+  // The language of the query, told by its function words: words that
+  // are a stopword in one language only ("the", "of"; "los", "del"), of the
+  // wanted words and phrases of the text (not under NOT or -, not lang: or
+  // date: values). At least two of one language and three times as many as
+  // of the other; else und, as for keyword queries ("Blinken frontera"),
+  // which stay bilingual. Parses without building queries; run() after it
+  // on another Parser builds them.
+  Lang vote_language() {
+    voting_ = true;
+    run();
+    if (votes_en_ >= 2 && votes_en_ >= 3 * votes_es_) return Lang::en;
+    if (votes_es_ >= 2 && votes_es_ >= 3 * votes_en_) return Lang::es;
+    return Lang::und;
+  }
 
   void run() {
     Part top = parse_or(/*top=*/true);
@@ -377,6 +368,25 @@ class Parser {
   // words are highlighted.
   bool wanted(const Lexeme& l) const { return !l.negated && negated_ == 0; }
 
+  // In vote_language(): counts the function words of a word or phrase and
+  // stands for it in the parse.
+  Part vote(const Lexeme& l, const std::vector<Token>& tokens) {
+    if (wanted(l) && (l.field.empty() || l.field == "title")) {
+      for (const Token& t : tokens) {
+        if (t.alternative || t.keep) continue;
+        const bool en = analyzer_.is_stopword(t.term, Lang::en);
+        const bool es = analyzer_.is_stopword(t.term, Lang::es);
+        votes_en_ += en && !es;
+        votes_es_ += es && !en;
+      }
+    }
+    Part p;
+    p.query = Xapian::Query::MatchAll;
+    p.word = true;
+    p.label = l.text;
+    return p;
+  }
+
   Part word(const Lexeme& l) {
     Part p;
     if (l.field == "lang") {
@@ -404,6 +414,7 @@ class Parser {
     const std::vector<Token> tokens = analyzer_.tokenize(l.text);
     const size_t words = count_words(tokens);
     if (tokens.empty()) return p;
+    if (voting_) return vote(l, tokens);
     if (words > 1 && !l.star)
       return phrase_of(tokens, field, l.text, !wanted(l));
     MatchGroup g;
@@ -436,6 +447,9 @@ class Parser {
       for (const StemTerms& st : wt.stems) {
         // A function word of the query's language is not searched as a
         // word of the other ("the" in English articles labelled Spanish).
+        // It stays a word of the query, matched by its exact form alone
+        // (unlike a stopword of both languages, left out of longer queries:
+        // docs/ranking.md, experiment 4).
         if (out_->lang != Lang::und && st.lang != out_->lang && !t.keep &&
             analyzer_.is_stopword(t.term, out_->lang))
           continue;
@@ -464,6 +478,7 @@ class Parser {
     const Field field = l.field == "title" ? Field::title : Field::body;
     const std::vector<Token> tokens = analyzer_.tokenize(l.text);
     count_words(tokens);
+    if (voting_) return vote(l, tokens);
     return phrase_of(tokens, field, l.text, !wanted(l));
   }
 
@@ -518,6 +533,8 @@ class Parser {
   MatchMode mode_;
   ParsedQuery* out_;
   Xapian::Query top_filter_;
+  bool voting_ = false;  // in vote_language()
+  size_t votes_en_ = 0, votes_es_ = 0;
   std::string group_field_;  // field of an enclosing title:( … )
   int negated_ = 0;          // enclosing NOT / -( … )
   int depth_ = 0;
@@ -556,7 +573,11 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
                      " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
   ParsedQuery out;
   std::vector<Lexeme> lexemes = lex(text);
-  out.lang = function_word_language(lexemes, analyzer);
+  {
+    ParsedQuery scratch;
+    out.lang =
+        Parser(lexemes, analyzer, nullptr, mode, &scratch).vote_language();
+  }
   Parser parser(std::move(lexemes), analyzer, db, mode, &out);
   parser.run();
   if (parser.relaxed_possible_) {

@@ -51,7 +51,8 @@ struct ParsedQuery {
   Xapian::Query filter;  // lang: and date: filters; empty when none
   std::vector<MatchGroup> groups;
   // The query's language as its function words tell it, else und; the
-  // other language's stems then weigh less.
+  // other language's stems then weigh less, and the query language's
+  // function words search none of them.
   Lang lang = Lang::und;
 };
 

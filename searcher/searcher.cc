@@ -17,6 +17,7 @@
 #include "common/document.h"
 #include "common/error.h"
 #include "common/schema.h"
+#include "common/stopwords.h"
 
 namespace bilex {
 namespace {
@@ -295,7 +296,8 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   return fixed;
 }
 
-// Stem terms of the body that are not the query's own.
+// Stem terms of the body that are not the query's own, nor spelled as a
+// function word.
 class FeedbackTerms : public Xapian::ExpandDecider {
  public:
   explicit FeedbackTerms(const ParsedQuery& pq) {
@@ -304,9 +306,15 @@ class FeedbackTerms : public Xapian::ExpandDecider {
         own_.insert(Analyzer::stem_prefix(Field::body, lang) + stem);
   }
   bool operator()(const std::string& term) const override {
-    return (term.starts_with(schema::kStemEn) ||
-            term.starts_with(schema::kStemEs)) &&
-           !own_.count(term);
+    if (!(term.starts_with(schema::kStemEn) ||
+          term.starts_with(schema::kStemEs)) ||
+        own_.count(term))
+      return false;
+    // A stem spelled as a function word marks no topic: "ZSthe", of
+    // English articles labelled Spanish.
+    const std::string_view stem =
+        std::string_view(term).substr(schema::kStemEn.size());
+    return !is_stopword(stem, Lang::en) && !is_stopword(stem, Lang::es);
   }
 
  private:

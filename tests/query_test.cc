@@ -345,11 +345,21 @@ TEST_CASE("a query's language, told by its function words") {
       {"cuántos puntos dejaron escapar en defensa los panthers", Lang::es},
       {"\"state of the union\"", Lang::en},
       {"title:(the border of mexico)", Lang::en},
+      {"the union OR the state", Lang::en},
       // Keyword queries stay bilingual.
       {"Blinken frontera", Lang::und},
-      {"border OR frontera", Lang::und},
       {"the border", Lang::und},  // one function word is not enough
-      {"lang:en the border", Lang::und},
+      // Operators and the values of lang: and date: are not words ("or"
+      // and "not" are English function words, "es" and "en" Spanish).
+      {"the border OR frontera", Lang::und},
+      {"the border NOT frontera", Lang::und},
+      {"lang:es el border", Lang::und},
+      {"lang:(es) el border", Lang::und},
+      {"border lang:(en OR es)", Lang::und},
+      // Nor are the words a query excludes.
+      {"-the -of defensa", Lang::und},
+      {"defensa NOT (the of)", Lang::und},
+      {"defensa -(the of)", Lang::und},
       // Both languages' function words, neither three times the other's.
       {"el presidente de the united states", Lang::und},
       // Words that are a stopword in both languages ("a", "no") tell none.
@@ -402,6 +412,13 @@ TEST_CASE("a query in one language weighs the other language's stems less") {
   CHECK(terms_of("the defense of the").count("ZSthe") == 0);
   CHECK(terms_of("the defense of the").count("the") == 1);
   CHECK(terms_of("the defense").count("ZSthe") == 1);
+  // Nor highlighted as such: the group of "the" has no stems left.
+  const auto pq =
+      bilex::parse_query("the defense of the", a, &db, MatchMode::any);
+  REQUIRE(pq.groups.size() == 4);
+  CHECK(pq.groups[0].exact == std::vector<std::string>{"the"});
+  CHECK(pq.groups[0].stems.empty());
+  CHECK(!pq.groups[1].stems.empty());
   // And the other way round ("migrantes" has the English stem "migrant").
   const double es_keyword = score("migrantes", "migrants-en");
   REQUIRE(es_keyword > 0);

@@ -17,13 +17,22 @@ N=${BILEX_TOKCHECK_ARTICLES:-}
 if [[ -z $N ]]; then
   exec "$LAB" tokcheck "${news[@]}"
 fi
+if [[ ! $N =~ ^[1-9][0-9]*$ ]]; then
+  echo "tokcheck_test: BILEX_TOKCHECK_ARTICLES is a number of articles, not '$N'" >&2
+  exit 2
+fi
 T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-tokcheck.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 parts=()
 for f in "${news[@]}"; do
   part=$T/$(basename "$f" .zst)
-  # head closes the pipe early: zstd's broken pipe is expected.
-  { zstd -dc "$f" 2>/dev/null || true; } | head -n "$N" > "$part"
+  # head closes the pipe early, which stops zstd (its complaint hidden);
+  # an unreadable file shows as an empty part.
+  zstd -dc "$f" 2>/dev/null | head -n "$N" > "$part"
+  if [[ ! -s $part ]]; then
+    echo "tokcheck_test: cannot read $f" >&2
+    exit 1
+  fi
   parts+=("$part")
 done
 echo "tokcheck_test: the first $N articles of each file"

@@ -102,7 +102,10 @@ std::string result_json(const SearchResult& r, bool explain) {
       {"suggestion",
        r.suggestion ? nlohmann::json(*r.suggestion) : nlohmann::json(nullptr)},
       {"hits", std::move(hits)}};
-  if (explain) j["parsed"] = r.parsed;
+  if (explain) {
+    j["parsed"] = r.parsed;
+    j["query_lang"] = lang_code(r.query_lang);
+  }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -130,7 +133,13 @@ void print_result(std::ostream& out, const SearchResult& r,
   const char* title_on = opts.color ? kTitleOn : "";
   const char* dim_on = opts.color ? kDimOn : "";
   const char* off = opts.color ? kOff : "";
-  if (opts.explain) out << "query: " << r.parsed << "\n\n";
+  if (opts.explain) {
+    out << "query: " << r.parsed << '\n';
+    if (r.query_lang != Lang::und)
+      out << "query language: " << lang_code(r.query_lang)
+          << " (its function words): the other language's stems weigh half\n";
+    out << '\n';
+  }
   if (r.suggestion) out << "Did you mean: " << *r.suggestion << "\n\n";
   for (const Hit& h : r.hits) {
     out << h.rank << ". " << title_on << h.title << off << '\n';

@@ -383,6 +383,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   r.limit = req.limit;
 
   const ParsedQuery pq = parse_query(req.query, analyzer_, &db_, req.match);
+  r.query_lang = pq.lang;
   std::vector<Xapian::Query> filters;
   if (!pq.filter.empty()) filters.push_back(pq.filter);
   if (req.lang)

@@ -74,7 +74,8 @@ struct SearchResult {
   size_t offset = 0, limit = 0;
   double took_ms = 0;
   std::optional<std::string> suggestion;
-  std::string parsed;  // the Xapian query, for --explain
+  std::string parsed;           // the Xapian query, for --explain
+  Lang query_lang = Lang::und;  // as the query's function words tell it
   std::vector<Hit> hits;
 };
 

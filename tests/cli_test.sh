@@ -144,6 +144,12 @@ check "... full: the articles naming both" jq_out \
   '[.hits[] | select(.partial | not) | .id] | sort == ["001_23b589e46890e87e.txt","002_a3d27affe04262f3.txt"]'
 S --explain --color never BARCENA
 check "--explain text: shows the parsed query" out_has "^query: "
+S --explain --color never what did the migrants say about the border
+check "--explain text: a question's language" out_has "^query language: en "
+S --format json --explain what did the migrants say about the border
+check "--explain JSON: a question's language" jq_out '.query_lang == "en"'
+S --format json --explain migrants border
+check "--explain JSON: a keyword query has none" jq_out '.query_lang == "und"'
 S --format json --explain Blinken frontera
 check "--explain JSON: each hit's score is the sum of its words' parts" jq_out \
   '(.hits | length) > 0 and all(.hits[]; (.explain | length) == 2 and ((([.explain[].score] | add) - .score) | fabs) < 0.001)'

@@ -16,6 +16,9 @@ struct Lexeme {
   std::string field;  // "title", "lang", "date" or empty
   bool negated = false;
   bool star = false;
+  // The tokens of `text`, for words and phrases: read by both of
+  // parse_query's passes.
+  std::vector<Token> tokens = {};
 };
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)); }
@@ -172,6 +175,9 @@ class Parser {
     if (votes_es_ >= 2 && votes_es_ >= 3 * votes_en_) return Lang::es;
     return Lang::und;
   }
+
+  // The lexemes, after vote_language(), for the parse that builds queries.
+  std::vector<Lexeme> take_lexemes() { return std::move(lx_); }
 
   void run() {
     Part top = parse_or(/*top=*/true);
@@ -357,7 +363,8 @@ class Parser {
       ++i_;
       return {};
     }
-    Lexeme l = lx_[i_++];
+    // In place: the language vote's pass and the query's see the same.
+    Lexeme& l = lx_[i_++];
     if (l.field.empty()) l.field = group_field_;
     Part p = l.kind == Lexeme::phrase ? phrase(l) : word(l);
     if (l.negated) p.negative = true;
@@ -411,7 +418,7 @@ class Parser {
       return p;
     }
     const Field field = l.field == "title" ? Field::title : Field::body;
-    const std::vector<Token> tokens = analyzer_.tokenize(l.text);
+    const std::vector<Token>& tokens = l.tokens;
     const size_t words = count_words(tokens);
     if (tokens.empty()) return p;
     if (voting_) return vote(l, tokens);
@@ -445,20 +452,20 @@ class Parser {
       alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                                 Xapian::Query(wt.exact), kExactWeight);
       for (const StemTerms& st : wt.stems) {
+        const bool other = out_->lang != Lang::und && st.lang != out_->lang;
         // A function word of the query's language is not searched as a
         // word of the other ("the" in English articles labelled Spanish).
         // It stays a word of the query, matched by its exact form alone
         // (unlike a stopword of both languages, left out of longer queries:
         // docs/ranking.md, experiment 4).
-        if (out_->lang != Lang::und && st.lang != out_->lang && !t.keep &&
-            analyzer_.is_stopword(t.term, out_->lang))
+        if (other && !t.keep && analyzer_.is_stopword(t.term, out_->lang))
           continue;
         const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
         for (const std::string& term : st.terms)
           g.stems.emplace_back(st.lang, term.substr(strip));
         Xapian::Query stems(Xapian::Query::OP_SYNONYM, st.terms.begin(),
                             st.terms.end());
-        if (out_->lang != Lang::und && st.lang != out_->lang)
+        if (other)
           stems = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, stems,
                                 kOtherLanguageWeight);
         alternatives.push_back(std::move(stems));
@@ -476,7 +483,7 @@ class Parser {
 
   Part phrase(const Lexeme& l) {
     const Field field = l.field == "title" ? Field::title : Field::body;
-    const std::vector<Token> tokens = analyzer_.tokenize(l.text);
+    const std::vector<Token>& tokens = l.tokens;
     count_words(tokens);
     if (voting_) return vote(l, tokens);
     return phrase_of(tokens, field, l.text, !wanted(l));
@@ -573,12 +580,14 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
                      " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
   ParsedQuery out;
   std::vector<Lexeme> lexemes = lex(text);
-  {
-    ParsedQuery scratch;
-    out.lang =
-        Parser(lexemes, analyzer, nullptr, mode, &scratch).vote_language();
-  }
-  Parser parser(std::move(lexemes), analyzer, db, mode, &out);
+  for (Lexeme& l : lexemes)
+    if ((l.kind == Lexeme::word || l.kind == Lexeme::phrase) &&
+        l.field != "lang" && l.field != "date")
+      l.tokens = analyzer.tokenize(l.text);
+  ParsedQuery scratch;
+  Parser voter(std::move(lexemes), analyzer, nullptr, mode, &scratch);
+  out.lang = voter.vote_language();
+  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out);
   parser.run();
   if (parser.relaxed_possible_) {
     out.relaxed = parser.relaxed_;

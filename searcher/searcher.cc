@@ -312,6 +312,7 @@ class FeedbackTerms : public Xapian::ExpandDecider {
       return false;
     // A stem spelled as a function word marks no topic: "ZSthe", of
     // English articles labelled Spanish.
+    static_assert(schema::kStemEn.size() == schema::kStemEs.size());
     const std::string_view stem =
         std::string_view(term).substr(schema::kStemEn.size());
     return !is_stopword(stem, Lang::en) && !is_stopword(stem, Lang::es);

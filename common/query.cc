@@ -189,10 +189,10 @@ class Parser {
     }
     if (top.negative) {
       out_->strict = Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                   Xapian::Query::MatchAll, top.query);
+                                   match_all(), top.query);
     } else if (top.filter) {
       out_->filter = top.query;
-      out_->strict = Xapian::Query::MatchAll;
+      out_->strict = match_all();
     } else {
       out_->strict = top.query;
     }
@@ -388,7 +388,7 @@ class Parser {
       }
     }
     Part p;
-    p.query = Xapian::Query::MatchAll;
+    p.query = match_all();
     p.word = true;
     p.label = l.text;
     return p;
@@ -562,6 +562,8 @@ uint64_t word_termfreq(
   return df;
 }
 
+Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 Xapian::Query date_range(const std::string& from, const std::string& to) {
   if (!from.empty() && !to.empty())
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, from,
@@ -570,7 +572,7 @@ Xapian::Query date_range(const std::string& from, const std::string& to) {
     return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, from);
   if (!to.empty())
     return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, to);
-  return Xapian::Query::MatchAll;
+  return match_all();
 }
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,

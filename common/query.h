@@ -73,6 +73,12 @@ inline constexpr size_t kMaxQueryWords = 1024;
                                       const Xapian::Database* db,
                                       MatchMode mode);
 
+// A query that matches every document, made anew. Never copy Xapian's
+// static Query::MatchAll: its reference count is not atomic, so two
+// threads copying it corrupt it (a crash, or a spurious "corrupt
+// database" error).
+[[nodiscard]] Xapian::Query match_all();
+
 // A value range on the date slot; `from`/`to` are YYYY-MM-DD or empty.
 [[nodiscard]] Xapian::Query date_range(const std::string& from,
                                        const std::string& to);

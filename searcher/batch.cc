@@ -4,9 +4,13 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "common/error.h"
@@ -31,24 +35,81 @@ namespace {
 bool spare_core(unsigned threads) {
   return 2 * threads <= std::thread::hardware_concurrency();
 }
+
+// Runs body(t) on threads t = 0..n-1 and waits for all; rethrows the first
+// exception one of them threw (a thread that throws is the only one to
+// stop early: the others carry on to the end).
+void on_threads(unsigned n, const std::function<void(unsigned)>& body) {
+  std::mutex mutex;
+  std::exception_ptr error;
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < n; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        body(t);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+}
+}  // namespace
+
+namespace {
+
+// One line of batch output: the answer to `q`, or its error. Counts the
+// errors in *failed.
+std::string batch_line(Searcher& searcher, const SearchRequest& base,
+                       const std::string& q, bool explain,
+                       std::atomic<size_t>* failed) {
+  SearchRequest req = base;
+  req.query = q;
+  try {
+    return result_json(searcher.search(req), explain);
+  } catch (const QueryError& e) {
+    ++*failed;
+    return nlohmann::json({{"query", q}, {"error", e.what()}})
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
 }  // namespace
 
 size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
-                 const SearchRequest& base, std::ostream& out, bool explain) {
-  Searcher searcher(db, spare_core(1));
-  size_t failed = 0;
-  for (const std::string& q : queries) {
-    SearchRequest req = base;
-    req.query = q;
-    try {
-      out << result_json(searcher.search(req), explain) << '\n';
-    } catch (const QueryError& e) {
-      ++failed;
-      out << nlohmann::json({{"query", q}, {"error", e.what()}})
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-          << '\n';
-    }
+                 const SearchRequest& base, std::ostream& out, bool explain,
+                 unsigned threads) {
+  std::atomic<size_t> failed{0};
+  threads = std::max(1u, std::min<unsigned>(
+                             threads, std::max<size_t>(1, queries.size())));
+  if (threads == 1) {
+    Searcher searcher(db, spare_core(1));
+    for (const std::string& q : queries)
+      out << batch_line(searcher, base, q, explain, &failed) << '\n';
+    return failed;
   }
+  // The threads take the queries in turn; each line is written as soon as
+  // every line before it has been.
+  std::vector<std::unique_ptr<Searcher>> searchers;
+  for (unsigned t = 0; t < threads; ++t)
+    searchers.push_back(std::make_unique<Searcher>(db, spare_core(threads)));
+  std::vector<std::optional<std::string>> lines(queries.size());
+  std::atomic<size_t> next{0};
+  std::mutex mutex;  // guards `lines`, `written` and `out`
+  size_t written = 0;
+  on_threads(threads, [&](unsigned t) {
+    for (size_t i; (i = next.fetch_add(1)) < queries.size();) {
+      std::string line =
+          batch_line(*searchers[t], base, queries[i], explain, &failed);
+      std::lock_guard lock(mutex);
+      lines[i] = std::move(line);
+      for (; written < lines.size() && lines[written]; ++written) {
+        out << *lines[written] << '\n';
+        lines[written].reset();
+      }
+    }
+  });
   return failed;
 }
 
@@ -73,15 +134,10 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
     }
   };
   // Warm-up: every query once, the queries spread over the threads.
-  {
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        for (size_t i = t; i < queries.size(); i += threads)
-          (void)run_one(*searchers[t], queries[i]);
-      });
-    for (auto& th : pool) th.join();
-  }
+  on_threads(threads, [&](unsigned t) {
+    for (size_t i = t; i < queries.size(); i += threads)
+      (void)run_one(*searchers[t], queries[i]);
+  });
   errors = 0;
   std::vector<double> latencies;
   std::atomic<size_t> late{0};
@@ -93,36 +149,30 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
     const auto count = static_cast<size_t>(opts.rate * opts.duration);
     latencies.assign(count, -1.0);
     std::atomic<size_t> next{0};
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        for (size_t i; (i = next.fetch_add(1)) < count;) {
-          const auto due =
-              start +
-              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                  std::chrono::duration<double>(static_cast<double>(i) /
-                                                opts.rate));
-          if (std::chrono::steady_clock::now() < due) {
-            std::this_thread::sleep_until(due);
-          } else {
-            ++late;
-          }
-          if (run_one(*searchers[t], queries[i % queries.size()]) >= 0)
-            latencies[i] = std::chrono::duration<double, std::milli>(
-                               std::chrono::steady_clock::now() - due)
-                               .count();
+    on_threads(threads, [&](unsigned t) {
+      for (size_t i; (i = next.fetch_add(1)) < count;) {
+        const auto due =
+            start +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                std::chrono::duration<double>(static_cast<double>(i) /
+                                              opts.rate));
+        if (std::chrono::steady_clock::now() < due) {
+          std::this_thread::sleep_until(due);
+        } else {
+          ++late;
         }
-      });
-    for (auto& th : pool) th.join();
+        if (run_one(*searchers[t], queries[i % queries.size()]) >= 0)
+          latencies[i] = std::chrono::duration<double, std::milli>(
+                             std::chrono::steady_clock::now() - due)
+                             .count();
+      }
+    });
   } else {
     latencies.assign(total, -1.0);
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        for (size_t i = t; i < total; i += threads)
-          latencies[i] = run_one(*searchers[t], queries[i % queries.size()]);
-      });
-    for (auto& th : pool) th.join();
+    on_threads(threads, [&](unsigned t) {
+      for (size_t i = t; i < total; i += threads)
+        latencies[i] = run_one(*searchers[t], queries[i % queries.size()]);
+    });
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

@@ -13,11 +13,13 @@ namespace bilex {
 // Reads one query per line (blank lines skipped).
 [[nodiscard]] std::vector<std::string> read_queries(std::istream& in);
 
-// Answers each query with `base` as template, one JSON object per line.
-// A query that fails gets {"query":…,"error":…}. Returns the number of
-// failed queries.
+// Answers each query with `base` as template, one JSON object per line,
+// in the order of `queries`, on `threads` threads (each with its own
+// Searcher; the lines are the same whatever the count). A query that fails
+// gets {"query":…,"error":…}. Returns the number of failed queries.
 size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
-                 const SearchRequest& base, std::ostream& out, bool explain);
+                 const SearchRequest& base, std::ostream& out, bool explain,
+                 unsigned threads = 1);
 
 struct BenchOptions {
   unsigned repeat = 1;

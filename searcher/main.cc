@@ -56,7 +56,10 @@ int run(Cli& c) {
       bilex::run_bench(c.db, qs, r, c.bench_opts, std::cout);
       return 0;
     }
-    return bilex::run_batch(c.db, qs, r, std::cout, c.explain) ? 2 : 0;
+    return bilex::run_batch(c.db, qs, r, std::cout, c.explain,
+                            c.bench_opts.threads)
+               ? 2
+               : 0;
   }
   if (c.bench) {
     std::cerr << "bilex-search: --bench needs --queries FILE|-\n";
@@ -184,7 +187,9 @@ int main(int argc, char** argv) {
                  "--bench --rate: seconds of load")
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
-  app.add_option("--threads", c.bench_opts.threads, "--bench: threads")
+  app.add_option("--threads", c.bench_opts.threads,
+                 "--queries: searching threads, each with its own index "
+                 "handle (output in query order whatever the count)")
       ->check(CLI::PositiveNumber);
   app.add_option("QUERY", c.words,
                  "Query words, \"phrases\", OR, NOT, -word, prefix*, "

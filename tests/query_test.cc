@@ -526,8 +526,8 @@ TEST_CASE("highlight groups: NOT words are not highlighted") {
 }
 
 TEST_CASE("date_range") {
-  CHECK(bilex::date_range("", "").get_description() ==
-        Xapian::Query(Xapian::Query::MatchAll).get_description());
+  CHECK(bilex::date_range("", "").get_type() ==
+        Xapian::Query::LEAF_MATCH_ALL);
   CHECK(bilex::date_range("20240101", "").get_description().find("VALUE_GE") !=
         std::string::npos);
   CHECK(bilex::date_range("", "20240101").get_description().find("VALUE_LE") !=

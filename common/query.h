@@ -15,7 +15,9 @@
 namespace bilex {
 
 // What one positive query word or phrase matches, for the snippet
-// highlighter: terms without field prefix.
+// highlighter: terms without field prefix. Threads: other threads may read
+// a group (the snippet helper thread does) but must never copy or destroy
+// its `query`: Xapian counts a query's references without atomics.
 struct MatchGroup {
   std::vector<std::string> exact;  // exact terms (a word and its variants)
   std::vector<std::pair<Lang, std::string>> stems;  // stems per language
@@ -37,6 +39,7 @@ enum class MatchMode {
   any
 };
 
+// The parse of one query, for the thread that searches it (see MatchGroup).
 struct ParsedQuery {
   Xapian::Query strict;   // every required part matched
   Xapian::Query relaxed;  // some part matched; empty when not applicable

@@ -216,6 +216,8 @@ void set_schema_metadata(Xapian::WritableDatabase& db) {
 // its own analyzer, fed through a bounded queue; the shards are merged by
 // compaction afterwards. A document id always goes to the same shard, so a
 // repeated id replaces its earlier version as in a single database.
+// Threads: a shard's database, analyzer and dictionaries are its thread's
+// alone until drain(); the queue, under mutex_, is all that is shared.
 class Shard {
  public:
   Shard(const fs::path& path, const IndexOptions& opts, unsigned number)
@@ -595,6 +597,9 @@ class Writer {
     if (pending_.size() >= kDocsPerThreadBatch * analyzers_.size()) flush();
   }
 
+  // Analyzes the pending articles on threads, each with an analyzer of its
+  // own and its own slice of `built` (handed over at join), then writes
+  // them from this thread.
   void flush() {
     const size_t n = pending_.size();
     if (n == 0) return;

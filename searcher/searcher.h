@@ -79,7 +79,11 @@ struct SearchResult {
   std::vector<Hit> hits;
 };
 
-// One open index. Not thread-safe: use one Searcher per thread.
+// One open index. Not thread-safe: use one Searcher per thread. A Searcher
+// owns its Xapian::Database, Analyzer and helper thread and shares none of
+// them, so Searchers on many threads can search one index at once (what
+// they do share, the stored bodies' dictionaries, is immutable and locked:
+// document.h).
 class Searcher {
  public:
   // Opens the index at `db_path`; throws IndexError when there is no usable

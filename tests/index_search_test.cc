@@ -91,7 +91,7 @@ std::string ids(const bilex::SearchResult& r, bool sorted = true) {
 
 }  // namespace
 
-TEST_CASE("run_index: first run, re-run, change, removal, rebuild") {
+TEST_CASE("run_index: first run / re-run / change / removal / rebuild" * doctest::test_suite("threads")) {
   Index ix;
   CHECK(ix.first.added == 3);
   CHECK(ix.first.docs == 3);
@@ -180,7 +180,7 @@ TEST_CASE("Searcher: no usable index is an IndexError") {
   CHECK_THROWS_AS(bilex::Searcher(dir.str("empty")), bilex::IndexError);
 }
 
-TEST_CASE("Searcher: an open searcher follows updates and rebuilds") {
+TEST_CASE("Searcher: an open searcher follows updates and rebuilds" * doctest::test_suite("threads")) {
   Index ix;
   bilex::Searcher s(ix.dir.str("db"));
   bilex::SearchRequest req;
@@ -501,7 +501,7 @@ TEST_CASE("print_result: text with and without colour, tsv") {
   CHECK(empty.str().find("No results") != std::string::npos);
 }
 
-TEST_CASE("read_queries and run_batch") {
+TEST_CASE("read_queries and run_batch" * doctest::test_suite("threads")) {
   std::istringstream in("one\n\n  \ntwo words\r\n\"a phrase\"\n");
   const auto qs = bilex::read_queries(in);
   CHECK(bilex::test::join(qs, "|") == "one|two words|\"a phrase\"");
@@ -533,7 +533,7 @@ TEST_CASE("read_queries and run_batch") {
   }
 }
 
-TEST_CASE("Searcher: a helper thread gives the same hits and snippets") {
+TEST_CASE("Searcher: a helper thread gives the same hits and snippets" * doctest::test_suite("threads")) {
   TempDir dir;
   const std::string db = jsonl_index(dir, 60, [](int i) {
     std::string b = " Officials said";

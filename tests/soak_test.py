@@ -13,6 +13,7 @@ that query; a version query's snippets must highlight the version word.
 
 usage: soak_test.py BILEX_INDEX BILEX_SEARCH CORPUS_DIR [SECONDS]
   SECONDS (default 20, or $BILEX_SOAK_SECONDS): how long the writer runs.
+  $BILEX_SOAK_BATCH (default 200): queries a batch process answers.
 Prints a summary (queries served, index updates, failures); exits 1 on any
 failure.
 """
@@ -31,7 +32,7 @@ import time
 TITLE = re.compile(r"^Soak (a\d{4}) v(\d+)$")
 READER_LOOPS = 2  # processes started one per query
 BATCH_LOOPS = 1  # processes answering a batch of queries each
-BATCH_SIZE = 200
+BATCH_SIZE = int(os.environ.get("BILEX_SOAK_BATCH", "200"))  # queries a batch
 LIMIT = 5000  # more than the articles ever indexed
 
 
@@ -142,12 +143,18 @@ def reader_loop(search, db, checker, stop, seed):
 
 @guarded
 def batch_loop(search, db, checker, stop, seed):
-    """One long-lived bilex-search answering BATCH_SIZE queries at a time."""
+    """Long-lived bilex-search processes answering BATCH_SIZE queries each,
+    on one thread or three."""
     rng = random.Random(seed)
+    batches = 0
     while not stop.is_set():
         qs = [queries_for(rng, checker) for _ in range(BATCH_SIZE)]
+        # One searching thread (with its snippet helper), then three.
+        threads = "1" if batches % 2 == 0 else "3"
+        batches += 1
         p = subprocess.run(
-            [search, "--db", db, "-n", str(LIMIT), "--queries", "-"],
+            [search, "--db", db, "-n", str(LIMIT), "--queries", "-",
+             "--threads", threads],
             input="\n".join(qs) + "\n", capture_output=True, text=True)
         lines = p.stdout.splitlines()
         if p.returncode != 0 or len(lines) != len(qs):

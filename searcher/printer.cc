@@ -185,7 +185,7 @@ void print_result(std::ostream& out, const SearchResult& r,
   }
   if (!r.unavailable.empty())
     out << "Partial answer: " << r.unavailable.size()
-        << (r.unavailable.size() == 1 ? " shard" : " shards")
+        << (r.unavailable.size() == 1 ? " database" : " databases")
         << " did not answer\n";
 }
 

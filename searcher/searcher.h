@@ -82,7 +82,7 @@ struct SearchResult {
   Lang query_lang = Lang::und;  // as the query's function words tell it
   std::vector<Hit> hits;
   // With SearchRequest::allow_partial: the shards left out of the answer,
-  // each "shard N of M (stub line) did not answer: why".
+  // each "database N of M (stub line) did not answer: why".
   std::vector<std::string> unavailable;
 };
 

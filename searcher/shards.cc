@@ -81,11 +81,11 @@ OpenedShards open_members(const std::string& stub, const std::string& name) {
       out.db.add_database(open_member(m.line, dir));
       ++opened;
     } catch (const Xapian::Error& e) {
-      out.unavailable.push_back("shard " + std::to_string(m.number) + " of " +
+      out.unavailable.push_back("database " + std::to_string(m.number) + " of " +
                                 std::to_string(members.size()) + " (" + m.line +
                                 ") did not answer: " + e.get_description());
     } catch (const IndexError& e) {
-      out.unavailable.push_back("shard " + std::to_string(m.number) + " of " +
+      out.unavailable.push_back("database " + std::to_string(m.number) + " of " +
                                 std::to_string(members.size()) + " (" + m.line +
                                 ") did not answer: " + e.what());
     }

@@ -12,7 +12,7 @@ namespace bilex {
 // A database and the stub members left out of it.
 struct OpenedShards {
   Xapian::Database db;
-  // One line per member that could not be opened: "shard N of M (its stub
+  // One line per member that could not be opened: "database N of M (its stub
   // line) did not answer: why". Empty when all are in `db`.
   std::vector<std::string> unavailable;
 };
@@ -29,7 +29,7 @@ std::string stub_file_of(const std::string& at);
 OpenedShards open_members(const std::string& stub, const std::string& name);
 
 // The one-line error for a search that needs every member: "index NAME:
-// shard N of M (...) did not answer: ...".
+// database N of M (...) did not answer: ...".
 std::string unavailable_message(const std::string& name,
                                 const std::vector<std::string>& unavailable);
 

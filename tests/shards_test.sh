@@ -132,11 +132,11 @@ kill "$pid1"
 for _ in $(seq 50); do kill -0 "$pid1" 2>/dev/null || break; sleep 0.1; done
 run "$SEARCH" --db "$T/sh.remote" border
 check "a dead shard: exit 3" rc_is 3
-check "... naming it" grep -q "shard 3 of 4 (remote 127.0.0.1:$port1) did not answer" "$T/err"
+check "... naming it" grep -q "database 3 of 4 (remote 127.0.0.1:$port1) did not answer" "$T/err"
 run "$SEARCH" --db "$T/sh.remote" --allow-partial --format json border
 check "--allow-partial answers" rc_is 0
 check "... marked partial in JSON" jq_out '.partial == true and (.unavailable | length) == 1'
-check "... said on stderr" grep -q "partial answer: shard 3 of 4" "$T/err"
+check "... said on stderr" grep -q "partial answer: database 3 of 4" "$T/err"
 full=$(jq -r 'select(.query == "border") | .total' "$T/sh.out")
 check "... with fewer hits than all shards" jq_out ".total < $full and .total > 0"
 run "$SEARCH" --db "$T/sh.remote" --allow-partial --queries "$T/q.txt" -n 20

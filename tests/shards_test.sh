@@ -179,5 +179,30 @@ check "... that answers as before" diff "$T/one.out" "$T/compact.out"
 run "$INDEX" --db "$T/sh" --json "$T/news.jsonl" "$T/corpus"
 check "... and is updated as one database" jq_out '.shards == null and .unchanged == 95'
 
+# Killed during an update of 2 shards (it commits every 5,000 articles): the
+# index opens, and the next run converges.
+python3 - "$T/many.jsonl" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(12000):
+        f.write(json.dumps({"id": "m-%05d" % i, "lang": "en",
+                            "body": "item %d of the crash test, kiwi %d" % (i, i % 97)}) + "\n")
+EOF
+run "$INDEX" --db "$T/crash" --shards 2 --json "$T/news.jsonl"
+check "a 2-shard index for the crash check" jq_out '.shards == 2 and .docs == 90'
+"$INDEX" --db "$T/crash" --json "$T/news.jsonl" "$T/many.jsonl" >/dev/null 2>&1 &
+writer=$!
+sleep 2.5
+kill -9 "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+run "$SEARCH" --db "$T/crash" --format json kiwi
+check "killed during a sharded update: the index opens" rc_is 0
+run "$INDEX" --db "$T/crash" --json "$T/news.jsonl" "$T/many.jsonl"
+check "... and the next run converges" jq_out '.docs == 12090'
+run "$INDEX" --db "$T/crash" --json "$T/news.jsonl" "$T/many.jsonl"
+check "... to a state a re-run finds unchanged" jq_out '.added == 0 and .updated == 0 and .unchanged == 12090'
+run "$SEARCH" --db "$T/crash" --format json '"item 11999"'
+check "... with the last article searchable" jq_out '.hits[0].id == "m-11999"'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1055,6 +1055,8 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
   // by mistake is left without a lock file in it.
   if (!is_index(dir) && !replaceable(dir))
     throw IndexError(dir.string() + " holds files and is not a bilex index");
+  if (opts.compact && opts.paths.empty() && !is_index(dir))
+    throw IndexError("no index at " + opts.db + " to compact");
   fs::create_directories(dir, ec);
   if (ec)
     throw IndexError("cannot create index directory " + opts.db + ": " +

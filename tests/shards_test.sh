@@ -171,6 +171,9 @@ check "... removes the remote stub" test ! -e "$T/sh.remote"
 run "$SEARCH" --db "$T/sh" border
 check "the local shards still answer" rc_is 0
 
+run "$INDEX" --db "$T/none" --compact
+check "--compact without an index: exit 3, saying so" rc_err 3 "no index at $T/none to compact"
+check "... and creates nothing" test ! -e "$T/none"
 run "$INDEX" --db "$T/sh" --compact --json
 check "--compact merges the shards" jq_out '.shards == null and .docs == 95'
 check "... into one database" test -e "$T/sh/iamglass"

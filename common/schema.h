@@ -62,6 +62,20 @@ inline constexpr std::string_view kMetaFile = "bilex.file.";
 // update compresses with the first of its article's language.
 inline constexpr std::string_view kMetaBodyDictionary = "bilex.zdict.";
 
+// A sharded index (bilex-index --shards N) is a directory holding a stub
+// database, XAPIANDB, that lists kLexiconDir first and then kShardDir + 0 ..
+// N-1. The lexicon holds no documents but the metadata above, the spelling
+// dictionary and the synonyms: Xapian reads a multi-database's metadata from
+// its first member only, and its remote backend serves neither spelling nor
+// synonyms, so a stub of remote shards lists a local lexicon first. The
+// lexicon's kMetaShards is N; each shard's kMetaShard is its number, and
+// each shard holds every body dictionary too.
+inline constexpr std::string_view kMetaShards = "bilex.shards";
+inline constexpr std::string_view kMetaShard = "bilex.shard";
+inline constexpr std::string_view kStubFile = "XAPIANDB";
+inline constexpr std::string_view kLexiconDir = "lexicon";
+inline constexpr std::string_view kShardDir = "shard";
+
 // Accent parity: Snowball stems an accented word and its accent-free
 // spelling differently ("comunicación" -> "comun", "comunicacion" ->
 // "comunicacion"). The indexer records, in Xapian's synonym table, under the

@@ -153,6 +153,21 @@ Built build_document(const Analyzer& analyzer, Article& a,
   return b;
 }
 
+// Which of `n` shards holds the document `id`: FNV-1a, the same on every
+// platform and version, since a sharded index keeps its placement for good.
+size_t shard_of(const std::string& id, size_t n) {
+  uint64_t h = 14695981039346656037ull;
+  for (const unsigned char c : id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<size_t>(h % n);
+}
+
+std::string shard_name(size_t i) {
+  return std::string(schema::kShardDir) + std::to_string(i);
+}
+
 bool is_ascii_word(const std::string& w) {
   return std::all_of(w.begin(), w.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x80;
@@ -188,21 +203,24 @@ class SpellingCounts {
   std::unordered_map<std::string, Xapian::termcount> counts_;
 };
 
-// Writes one analyzed document and its accent synonyms, and counts its words
-// for the spelling dictionary. `seen` remembers synonym pairs already written.
-void write_built(Xapian::WritableDatabase& db, const std::string& id, Built& b,
-                 const Analyzer& analyzer,
+// Writes one analyzed document to `db` and its accent synonyms to `lex`
+// (the same database unless the index is sharded), and counts its words
+// for the spelling dictionary. `seen` remembers synonym pairs already
+// written.
+void write_built(Xapian::WritableDatabase& db, Xapian::WritableDatabase& lex,
+                 const std::string& id, Built& b, const Analyzer& analyzer,
                  std::unordered_set<std::string>& seen,
                  SpellingCounts& spelling) {
   db.replace_document(bounded_term(schema::kId, id), b.doc);
   for (auto& [key, stem] : b.accents) {
-    if (seen.insert(key + '\0' + stem).second) db.add_synonym(key, stem);
+    if (seen.insert(key + '\0' + stem).second) lex.add_synonym(key, stem);
   }
   // Document frequency of each word: what "did you mean" ranks by.
   spelling.add(b.words);
   for (const std::string& w : b.words) {
     if (is_ascii_word(w) || !seen.insert(w).second) continue;
-    db.add_synonym(std::string(schema::kSpellingForms) + analyzer.fold(w), w);
+    lex.add_synonym(std::string(schema::kSpellingForms) + analyzer.fold(w),
+                    w);
   }
 }
 
@@ -218,13 +236,23 @@ void set_schema_metadata(Xapian::WritableDatabase& db) {
 // repeated id replaces its earlier version as in a single database.
 // Threads: a shard's database, analyzer and dictionaries are its thread's
 // alone until drain(); the queue, under mutex_, is all that is shared.
+//
+// A shard of a sharded index writes its lexicon part (metadata, spelling,
+// synonyms) to a database of its own, `lexicon`; without one, to itself.
 class Shard {
  public:
-  Shard(const fs::path& path, const IndexOptions& opts, unsigned number)
+  Shard(const fs::path& path, const fs::path* lexicon,
+        const IndexOptions& opts, unsigned number)
       : db_(path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC),
+        lex_(lexicon ? Xapian::WritableDatabase(
+                           lexicon->string(), Xapian::DB_CREATE_OR_OVERWRITE |
+                                                  Xapian::DB_NO_SYNC)
+                     : db_),
+        own_lexicon_(lexicon != nullptr),
         opts_(opts),
         number_(number) {
     set_schema_metadata(db_);
+    if (own_lexicon_) set_schema_metadata(lex_);
     thread_ = std::thread([this] { run(); });
   }
   ~Shard() { stop(); }
@@ -255,9 +283,12 @@ class Shard {
   // After drain(): writes `words`, the shard's part of the build's spelling
   // dictionary, commits and closes the shard.
   void finish(SpellingCounts& words) {
-    words.write(db_, kMinSpellingDocs);
+    words.write(lex_, kMinSpellingDocs);
     db_.commit();
     db_.close();
+    if (!own_lexicon_) return;
+    lex_.commit();
+    lex_.close();
   }
 
  private:
@@ -270,8 +301,9 @@ class Shard {
 
   void commit() {
     // Past this many words, memory wins over the dictionary's threshold.
-    if (spelling_.size() > kSpellingBatch) spelling_.write(db_);
+    if (spelling_.size() > kSpellingBatch) spelling_.write(lex_);
     db_.commit();
+    if (own_lexicon_) lex_.commit();
     since_commit_ = 0;
   }
 
@@ -291,7 +323,7 @@ class Shard {
     const BodyDictionary* dict = BodyDictionary::load(bytes);
     if (!dict) return;
     (d.lang == Lang::es ? dictionaries_.es : dictionaries_.en) = dict;
-    db_.set_metadata(std::string(schema::kMetaBodyDictionary) +
+    lex_.set_metadata(std::string(schema::kMetaBodyDictionary) +
                          std::string(lang_code(d.lang)) + "." +
                          std::to_string(number_),
                      bytes);
@@ -322,7 +354,8 @@ class Shard {
         Built b = build_document(analyzer_, item.first, opts_.lang, item.second,
                                  dictionaries_);
         sample(item.first.doc);
-        write_built(db_, item.first.doc.id, b, analyzer_, seen_, spelling_);
+        write_built(db_, lex_, item.first.doc.id, b, analyzer_, seen_,
+                    spelling_);
         if (++since_commit_ >= kShardCommitEvery) commit();
       }
     } catch (...) {
@@ -333,6 +366,8 @@ class Shard {
   }
 
   Xapian::WritableDatabase db_;
+  Xapian::WritableDatabase lex_;  // db_ itself unless own_lexicon_
+  const bool own_lexicon_;
   const IndexOptions& opts_;
   const unsigned number_;
   Analyzer analyzer_;
@@ -351,14 +386,43 @@ class Shard {
   std::thread thread_;
 };
 
+// The databases an update writes: each document to the shard its id hashes
+// to; metadata, spelling and synonyms to the lexicon. An unsharded index is
+// its own lexicon and only shard.
+struct Target {
+  Xapian::WritableDatabase lexicon;
+  std::vector<Xapian::WritableDatabase> shards;
+  bool sharded = false;
+
+  Xapian::WritableDatabase& of(const std::string& id) {
+    return shards[shard_of(id, shards.size())];
+  }
+  // The shards first: the lexicon's records of the files read never get
+  // ahead of the documents they count.
+  void commit() {
+    for (Xapian::WritableDatabase& db : shards) db.commit();
+    if (sharded) lexicon.commit();
+  }
+  Xapian::doccount doccount() const {
+    Xapian::doccount n = 0;
+    for (const Xapian::WritableDatabase& db : shards) n += db.get_doccount();
+    return n;
+  }
+  void close() {
+    for (Xapian::WritableDatabase& db : shards) db.close();
+    lexicon.close();
+  }
+};
+
 class Writer {
  public:
-  // Writes to `db`, or, when `shards` is not empty (a fresh build), to the
-  // shards. `fresh`: the index started empty, so nothing needs looking up.
-  Writer(Xapian::WritableDatabase* db,
-         std::vector<std::unique_ptr<Shard>>* shards, const IndexOptions& opts,
-         bool fresh, IndexSummary& summary, const ProgressFn& progress)
-      : db_(db),
+  // Writes to `target`, or, when `shards` is not empty (a fresh build), to
+  // the shards. `fresh`: the index started empty, so nothing needs looking
+  // up.
+  Writer(Target* target, std::vector<std::unique_ptr<Shard>>* shards,
+         const IndexOptions& opts, bool fresh, IndexSummary& summary,
+         const ProgressFn& progress)
+      : db_(target),
         shards_(shards),
         opts_(opts),
         fresh_(fresh),
@@ -428,7 +492,7 @@ class Writer {
       // commits by itself every 10,000 changes) holds the record without
       // all of them.
       flush();
-      db_->set_metadata(std::string(schema::kMetaFile) + key, value);
+      db_->lexicon.set_metadata(std::string(schema::kMetaFile) + key, value);
     };
     cb.on_unchanged = [&](const std::string& id) {
       seen_.insert(id);
@@ -495,7 +559,7 @@ class Writer {
 
   std::optional<FileRecord> file_record(const std::string& key) {
     const std::string v =
-        db_->get_metadata(std::string(schema::kMetaFile) + key);
+        db_->lexicon.get_metadata(std::string(schema::kMetaFile) + key);
     const size_t a = v.find('\n');
     const size_t b = a == std::string::npos ? a : v.find('\n', a + 1);
     if (b == std::string::npos) return std::nullopt;
@@ -510,7 +574,8 @@ class Writer {
   // next time (it may still hold the record).
   void forget_file(const std::string& fingerprint) {
     if (is_file_key(fingerprint))
-      db_->set_metadata(std::string(schema::kMetaFile) + fingerprint, "");
+      db_->lexicon.set_metadata(std::string(schema::kMetaFile) + fingerprint,
+                                "");
   }
 
   // Drops the records of this root's files that were not met: a file that
@@ -518,23 +583,24 @@ class Writer {
   void forget_vanished_files() {
     std::vector<std::string> gone;
     const std::string prefix(schema::kMetaFile);
-    for (auto it = db_->metadata_keys_begin(prefix);
-         it != db_->metadata_keys_end(prefix); ++it) {
+    for (auto it = db_->lexicon.metadata_keys_begin(prefix);
+         it != db_->lexicon.metadata_keys_end(prefix); ++it) {
       const std::string key = (*it).substr(prefix.size());
       if (files_seen_.count(key)) continue;
       const auto rec = file_record(key);
       if (!rec || rec->root == root_term_) gone.push_back(*it);
     }
-    for (const std::string& k : gone) db_->set_metadata(k, "");
+    for (const std::string& k : gone) db_->lexicon.set_metadata(k, "");
   }
 
   // The index's first dictionary of each language, for the bodies it adds.
   void load_dictionaries() {
     const std::string prefix(schema::kMetaBodyDictionary);
-    for (auto it = db_->metadata_keys_begin(prefix);
-         it != db_->metadata_keys_end(prefix); ++it) {
+    for (auto it = db_->lexicon.metadata_keys_begin(prefix);
+         it != db_->lexicon.metadata_keys_end(prefix); ++it) {
       const std::string key = *it;
-      const BodyDictionary* d = BodyDictionary::load(db_->get_metadata(key));
+      const BodyDictionary* d =
+          BodyDictionary::load(db_->lexicon.get_metadata(key));
       if (!d) continue;
       try {
         (void)d->cdict();  // zstd can refuse to compress with a damaged one
@@ -558,9 +624,10 @@ class Writer {
   std::optional<Xapian::Document> stored(const std::string& id) {
     if (fresh_) return std::nullopt;
     const std::string term = bounded_term(schema::kId, id);
-    Xapian::PostingIterator p = db_->postlist_begin(term);
-    if (p == db_->postlist_end(term)) return std::nullopt;
-    return db_->get_document(*p);
+    Xapian::WritableDatabase& db = db_->of(id);
+    Xapian::PostingIterator p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) return std::nullopt;
+    return db.get_document(*p);
   }
 
   void add(Article&& a) {
@@ -570,8 +637,7 @@ class Writer {
       summary_.bytes += a.bytes;
       ++summary_.added;
       const size_t n = shards_->size();
-      (*shards_)[std::hash<std::string>{}(a.doc.id) % n]->push(std::move(a),
-                                                               root_term_);
+      (*shards_)[shard_of(a.doc.id, n)]->push(std::move(a), root_term_);
       if (progress_ && summary_.added % 256 == 0) progress_(summary_);
       return;
     }
@@ -584,7 +650,7 @@ class Writer {
       if (old->get_value(schema::kSlotHash) == a.hash &&
           (root_term_.empty() || has_term(*old, root_term_))) {
         old->add_value(schema::kSlotFingerprint, a.fingerprint);
-        db_->replace_document(old->get_docid(), *old);
+        db_->of(a.doc.id).replace_document(old->get_docid(), *old);
         ++summary_.unchanged;
         return;
       }
@@ -625,8 +691,8 @@ class Writer {
     for (const std::exception_ptr& e : errors)
       if (e) std::rethrow_exception(e);
     for (size_t i = 0; i < n; ++i) {
-      write_built(*db_, pending_[i].doc.id, built[i], *analyzers_[0], synonyms_,
-                  spelling_);
+      write_built(db_->of(pending_[i].doc.id), db_->lexicon, pending_[i].doc.id,
+                  built[i], *analyzers_[0], synonyms_, spelling_);
       ++(pending_exists_[i] ? summary_.updated : summary_.added);
     }
     pending_.clear();
@@ -637,25 +703,27 @@ class Writer {
   }
 
   void commit() {
-    spelling_.write(*db_);
+    spelling_.write(db_->lexicon);
     db_->commit();
     since_commit_ = 0;
   }
 
   void remove_vanished() {
-    std::vector<Xapian::docid> gone;
-    for (auto p = db_->postlist_begin(root_term_);
-         p != db_->postlist_end(root_term_); ++p) {
-      const Xapian::Document d = db_->get_document(*p);
-      if (!seen_.count(d.get_value(schema::kSlotId)) &&
-          !skipped_files_.count(d.get_value(schema::kSlotFingerprint)))
-        gone.push_back(*p);
+    for (Xapian::WritableDatabase& db : db_->shards) {
+      std::vector<Xapian::docid> gone;
+      for (auto p = db.postlist_begin(root_term_);
+           p != db.postlist_end(root_term_); ++p) {
+        const Xapian::Document d = db.get_document(*p);
+        if (!seen_.count(d.get_value(schema::kSlotId)) &&
+            !skipped_files_.count(d.get_value(schema::kSlotFingerprint)))
+          gone.push_back(*p);
+      }
+      for (Xapian::docid did : gone) db.delete_document(did);
+      summary_.removed += gone.size();
     }
-    for (Xapian::docid did : gone) db_->delete_document(did);
-    summary_.removed += gone.size();
   }
 
-  Xapian::WritableDatabase* db_;
+  Target* db_;  // or none, in a fresh build
   std::vector<std::unique_ptr<Shard>>* shards_;
   const IndexOptions& opts_;
   const bool fresh_;
@@ -680,22 +748,48 @@ class Writer {
   size_t since_commit_ = 0;
 };
 
+bool is_index(const fs::path& dir) {
+  std::error_code ec;
+  return fs::exists(dir / "iamglass", ec) ||
+         (fs::exists(dir / schema::kStubFile, ec) &&
+          fs::exists(dir / schema::kLexiconDir, ec));
+}
+
 // Whether `dir` may be replaced wholesale: it does not exist, holds nothing
-// but our lock file, or is a Xapian database. Anything else (a user's
-// directory given to --db by mistake) must never be swapped out and deleted.
+// but our lock file, or is a bilex index (one database or a sharded one).
+// Anything else (a user's directory given to --db by mistake) must never be
+// swapped out and deleted.
 bool replaceable(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return true;
-  if (fs::exists(dir / "iamglass", ec)) return true;
+  if (is_index(dir)) return true;
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.path().filename() != "bilex.lock") return false;
   return !ec;
 }
 
+// The shard count of the index at `dir`: 0 when there is none, 1 for one
+// database, the lexicon's count for a sharded index.
+unsigned index_shards(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / "iamglass", ec)) return 1;
+  if (!is_index(dir)) return 0;
+  try {
+    const std::string n =
+        Xapian::Database((dir / schema::kLexiconDir).string())
+            .get_metadata(std::string(schema::kMetaShards));
+    const unsigned long count = std::strtoul(n.c_str(), nullptr, 10);
+    if (count >= 1 && count <= 1024) return static_cast<unsigned>(count);
+  } catch (const Xapian::Error&) {
+  }
+  throw IndexError("cannot read the shard count of index " + dir.string() +
+                   " (bilex-index --rebuild replaces it)");
+}
+
 // True when the index at `dir` is missing or holds no documents: then the
-// run builds beside it and swaps the result in, compacted.
+// run builds beside it and swaps the result in.
 bool starts_empty(const fs::path& dir) {
-  if (!fs::exists(dir / "iamglass")) {
+  if (!is_index(dir)) {
     if (!replaceable(dir))
       throw IndexError(dir.string() + " holds files and is not a bilex index");
     return true;
@@ -737,6 +831,220 @@ class SideDirs {
   std::vector<fs::path> paths_;
 };
 
+// Flushes every file under `dir` and the directories to disk: the shards of
+// a sharded build are written without syncs and swapped in as they are.
+void sync_tree(const fs::path& dir) {
+  std::vector<fs::path> dirs{dir};
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_directory()) dirs.push_back(e.path());
+    if (!e.is_regular_file()) continue;
+    const int fd = ::open(e.path().c_str(), O_RDONLY | O_CLOEXEC);
+    const bool ok = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!ok)
+      throw IndexError("cannot flush " + e.path().string() + ": " +
+                       std::strerror(errno));
+  }
+  for (const fs::path& d : dirs) {
+    const int fd = ::open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+      (void)::fsync(fd);
+      ::close(fd);
+    }
+  }
+}
+
+// The metadata keys of `db` that start with `prefix`, with their values.
+std::vector<std::pair<std::string, std::string>> metadata_with(
+    const Xapian::Database& db, const std::string& prefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto it = db.metadata_keys_begin(prefix);
+       it != db.metadata_keys_end(prefix); ++it)
+    out.emplace_back(*it, db.get_metadata(*it));
+  return out;
+}
+
+// The lexicon of a sharded build: the shards' lexicon parts merged by
+// compaction (spelling counts added, synonyms united), the records of the
+// files read, and the shard count. Each shard gets its number and every
+// body dictionary, so that it can be read in a stub without the lexicon.
+void write_lexicon(
+    const fs::path& build, const std::vector<fs::path>& parts,
+    const std::vector<std::pair<std::string, std::string>>& files) {
+  Xapian::Database all;
+  for (const fs::path& p : parts) all.add_database(Xapian::Database(p.string()));
+  const fs::path lexicon = build / schema::kLexiconDir;
+  all.compact(lexicon.string());
+  all.close();
+  Xapian::WritableDatabase out(lexicon.string(), Xapian::DB_OPEN);
+  for (const auto& [key, value] : files)
+    out.set_metadata(std::string(schema::kMetaFile) + key, value);
+  out.set_metadata(std::string(schema::kMetaShards),
+                   std::to_string(parts.size()));
+  out.commit();
+  const auto dictionaries =
+      metadata_with(out, std::string(schema::kMetaBodyDictionary));
+  out.close();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    Xapian::WritableDatabase shard((build / shard_name(i)).string(),
+                                   Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+    for (const auto& [key, value] : dictionaries)
+      shard.set_metadata(key, value);
+    shard.set_metadata(std::string(schema::kMetaShard), std::to_string(i));
+    shard.commit();
+    shard.close();
+  }
+}
+
+// The stub database that makes a sharded index one database: the lexicon
+// first (its metadata is the index's), then the shards.
+void write_stub(const fs::path& build, unsigned n) {
+  std::string stub = "# bilex sharded index: the lexicon, then " +
+                     std::to_string(n) + " shards\nauto " +
+                     std::string(schema::kLexiconDir) + "\n";
+  for (unsigned i = 0; i < n; ++i) stub += "auto " + shard_name(i) + "\n";
+  FILE* f = std::fopen((build / schema::kStubFile).c_str(), "we");
+  const bool ok = f && std::fputs(stub.c_str(), f) >= 0;
+  if (f && std::fclose(f) != 0) throw IndexError("cannot write stub database");
+  if (!ok) throw IndexError("cannot write stub database in " + build.string());
+}
+
+// A fresh build of one database: `jobs` shards written in parallel, merged
+// by compaction into `compacted`.
+void build_single(const fs::path& parent, const std::string& side,
+                  const std::string& pid, const fs::path& compacted,
+                  const IndexOptions& opts, IndexSummary& summary,
+                  const ProgressFn& progress) {
+  unsigned n = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
+  n = std::max(1u, std::min(n, 16u));
+  std::vector<fs::path> paths;
+  SideDirs cleanup;  // destroyed after the shards, which write in them
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (unsigned i = 0; i < n; ++i) {
+    paths.push_back(parent / (side + "shard" + std::to_string(i) + "-" + pid));
+    cleanup.add(paths.back());
+    shards.push_back(std::make_unique<Shard>(paths.back(), nullptr, opts, i));
+  }
+  Writer writer(nullptr, &shards, opts, true, summary, progress);
+  for (const std::string& path : opts.paths) writer.index_input(path);
+  writer.finish();
+  shards.clear();
+  Xapian::Database all;
+  for (const fs::path& p : paths)
+    all.add_database(Xapian::Database(p.string()));
+  summary.docs = all.get_doccount();
+  all.compact(compacted.string());
+  all.close();
+  if (!writer.files_read().empty()) {
+    Xapian::WritableDatabase out(compacted.string(), Xapian::DB_OPEN);
+    for (const auto& [key, value] : writer.files_read())
+      out.set_metadata(std::string(schema::kMetaFile) + key, value);
+    out.commit();
+    out.close();
+  }
+}
+
+// A fresh build of `n` shards (one thread each) into the directory `build`,
+// with their lexicon and stub; nothing is merged.
+void build_sharded(const fs::path& build, unsigned n, const IndexOptions& opts,
+                   IndexSummary& summary, const ProgressFn& progress) {
+  fs::create_directories(build);
+  std::vector<fs::path> parts;
+  for (unsigned i = 0; i < n; ++i)
+    parts.push_back(build / ("lexicon-part" + std::to_string(i)));
+  std::vector<std::unique_ptr<Shard>> shards;
+  for (unsigned i = 0; i < n; ++i)
+    shards.push_back(
+        std::make_unique<Shard>(build / shard_name(i), &parts[i], opts, i));
+  Writer writer(nullptr, &shards, opts, true, summary, progress);
+  for (const std::string& path : opts.paths) writer.index_input(path);
+  writer.finish();
+  shards.clear();
+  write_lexicon(build, parts, writer.files_read());
+  for (const fs::path& p : parts) fs::remove_all(p);
+  write_stub(build, n);
+  summary.docs = Xapian::Database(build.string()).get_doccount();
+  sync_tree(build);
+}
+
+Xapian::WritableDatabase open_writable(const fs::path& path,
+                                       const std::string& name) {
+  try {
+    return Xapian::WritableDatabase(path.string(), Xapian::DB_CREATE_OR_OPEN);
+  } catch (const Xapian::DatabaseLockError&) {
+    throw IndexError("index " + name + " is being updated by another process");
+  } catch (const Xapian::DatabaseError& e) {
+    throw IndexError("cannot open index " + name + ": " + e.get_description());
+  }
+}
+
+// The databases of the index at `dir` for an update (see Target).
+Target open_target(const fs::path& dir, unsigned shards,
+                   const std::string& name) {
+  Target t;
+  if (shards <= 1) {
+    t.lexicon = open_writable(dir, name);
+    t.shards.push_back(t.lexicon);
+    return t;
+  }
+  t.sharded = true;
+  t.lexicon = open_writable(dir / schema::kLexiconDir, name);
+  for (unsigned i = 0; i < shards; ++i)
+    t.shards.push_back(open_writable(dir / shard_name(i), name));
+  return t;
+}
+
+void update(const fs::path& dir, unsigned shards, const IndexOptions& opts,
+            IndexSummary& summary, const ProgressFn& progress) {
+  Target target = open_target(dir, shards, opts.db);
+  check_schema(target.lexicon, opts.db);
+  for (unsigned i = 0; target.sharded && i < shards; ++i)
+    check_schema(target.shards[i], opts.db);
+  Writer writer(&target, nullptr, opts, false, summary, progress);
+  for (const std::string& path : opts.paths) writer.index_input(path);
+  writer.finish();
+  summary.docs = target.doccount();
+  target.close();
+}
+
+// Merges the index at `dir` (its shards, or one fragmented database) into
+// one database with Xapian's compaction, in `side`, and swaps it in.
+void compact_index(const fs::path& dir, const fs::path& side,
+                   IndexSummary& summary) {
+  SideDirs cleanup;
+  cleanup.add(side);
+  {
+    Xapian::Database all(dir.string());
+    summary.docs = all.get_doccount();
+    all.compact(side.string());
+  }
+  // Compaction keeps the first member's value of a metadata key: the
+  // lexicon's; the shards' own keys are dropped.
+  Xapian::WritableDatabase out(side.string(), Xapian::DB_OPEN);
+  out.set_metadata(std::string(schema::kMetaShards), "");
+  out.set_metadata(std::string(schema::kMetaShard), "");
+  out.commit();
+  out.close();
+  swap_in(side, dir);
+  cleanup.release();
+  summary.shards = 1;
+}
+
+// The shard count of this run: --shards, else the index's own, else 1. An
+// update cannot change it.
+unsigned shard_count(const IndexOptions& opts, bool fresh, unsigned existing) {
+  if (opts.shards > 1024)
+    throw UsageError("--shards " + std::to_string(opts.shards) +
+                     ": at most 1024");
+  if (!fresh && opts.shards && opts.shards != existing)
+    throw UsageError("index " + opts.db + " has " + std::to_string(existing) +
+                     (existing == 1 ? " shard" : " shards") +
+                     "; --shards " + std::to_string(opts.shards) +
+                     " needs --rebuild (--compact merges shards into one)");
+  if (opts.shards) return opts.shards;
+  return existing ? existing : 1;
+}
+
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
@@ -750,17 +1058,21 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
                      ": it holds files and is not a bilex index");
   // Checked before the lock is taken too, so that a user's directory given
   // by mistake is left without a lock file in it.
-  if (!fs::exists(dir / "iamglass", ec) && !replaceable(dir))
+  if (!is_index(dir) && !replaceable(dir))
     throw IndexError(dir.string() + " holds files and is not a bilex index");
+  if (opts.compact && opts.paths.empty() && !is_index(dir))
+    throw IndexError("no index at " + opts.db + " to compact");
   fs::create_directories(dir, ec);
   if (ec)
     throw IndexError("cannot create index directory " + opts.db + ": " +
                      ec.message());
   WriterLock lock(dir);
-  // A fresh build goes to a side directory, is compacted (which halves the
-  // size of a bulk-built index) and swapped in: readers never see it half
-  // done. Side directories of an interrupted run are stale: we hold the lock.
+  // A fresh build goes to a side directory and is swapped in: readers never
+  // see it half done. Side directories of an interrupted run are stale: we
+  // hold the lock.
   const bool fresh = opts.rebuild || starts_empty(dir);
+  const unsigned shards = shard_count(opts, fresh, index_shards(dir));
+  summary.shards = shards;
   const fs::path parent =
       dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   const std::string side = dir.filename().string() + ".bilex-";
@@ -768,58 +1080,23 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     if (e.path().filename().string().starts_with(side))
       fs::remove_all(e.path(), ec);
   const std::string pid = std::to_string(::getpid());
+  const fs::path built = parent / (side + "build-" + pid);
   if (fresh) {
-    unsigned n = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
-    n = std::max(1u, std::min(n, 16u));
-    std::vector<fs::path> paths;
-    const fs::path compacted = parent / (side + "compact-" + pid);
-    SideDirs cleanup;  // destroyed after the shards, which write in them
-    cleanup.add(compacted);
-    std::vector<std::unique_ptr<Shard>> shards;
-    for (unsigned i = 0; i < n; ++i) {
-      paths.push_back(parent /
-                      (side + "shard" + std::to_string(i) + "-" + pid));
-      cleanup.add(paths.back());
-      shards.push_back(std::make_unique<Shard>(paths.back(), opts, i));
+    SideDirs cleanup;
+    cleanup.add(built);
+    if (shards > 1) {
+      build_sharded(built, shards, opts, summary, progress);
+    } else {
+      build_single(parent, side, pid, built, opts, summary, progress);
     }
-    Writer writer(nullptr, &shards, opts, true, summary, progress);
-    for (const std::string& path : opts.paths) writer.index_input(path);
-    writer.finish();
-    shards.clear();
-    Xapian::Database all;
-    for (const fs::path& p : paths)
-      all.add_database(Xapian::Database(p.string()));
-    summary.docs = all.get_doccount();
-    all.compact(compacted.string());
-    all.close();
-    if (!writer.files_read().empty()) {
-      Xapian::WritableDatabase out(compacted.string(), Xapian::DB_OPEN);
-      for (const auto& [key, value] : writer.files_read())
-        out.set_metadata(std::string(schema::kMetaFile) + key, value);
-      out.commit();
-      out.close();
-    }
-    for (const fs::path& p : paths) fs::remove_all(p, ec);
-    swap_in(compacted, dir);
+    swap_in(built, dir);
     cleanup.release();
   } else {
-    Xapian::WritableDatabase db;
-    try {
-      db = Xapian::WritableDatabase(dir.string(), Xapian::DB_CREATE_OR_OPEN);
-    } catch (const Xapian::DatabaseLockError&) {
-      throw IndexError("index " + opts.db +
-                       " is being updated by another process");
-    } catch (const Xapian::DatabaseError& e) {
-      throw IndexError("cannot open index " + opts.db + ": " +
-                       e.get_description());
-    }
-    check_schema(db, opts.db);
-    Writer writer(&db, nullptr, opts, false, summary, progress);
-    for (const std::string& path : opts.paths) writer.index_input(path);
-    writer.finish();
-    summary.docs = db.get_doccount();
-    db.close();
+    update(dir, shards, opts, summary, progress);
   }
+  // A fresh build of one database is compacted already.
+  if (opts.compact && (shards > 1 || !fresh))
+    compact_index(dir, parent / (side + "compact-" + pid), summary);
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "common/language.h"
 #include "indexer/corpus_reader.h"
 
@@ -17,15 +18,27 @@ struct IndexOptions {
   bool rebuild = false;            // build afresh and swap in atomically
   std::optional<Lang> lang;        // forced language; nullopt: auto
   unsigned jobs = 0;               // analysis threads; 0: all cores
+  // Shards of a fresh build (one thread each; see schema::kMetaShards);
+  // 0: the index's own count, 1 for a new one. An update keeps the count.
+  unsigned shards = 0;
+  bool compact = false;  // merge the shards (or a fragmented index) into one
 };
 
 struct IndexSummary {
   size_t added = 0, updated = 0, removed = 0, unchanged = 0, skipped = 0;
   size_t docs = 0;          // documents in the index after the run
+  unsigned shards = 1;      // the index's shards after the run
   uint64_t bytes = 0;       // source bytes analyzed
   uint64_t input_read = 0;  // bytes of the inputs read, as on disk
   double seconds = 0;
   std::vector<Problem> problems;  // skipped inputs and warnings
+};
+
+// An option that does not fit the index (a shard count that differs from
+// the index's without --rebuild). The binary maps it to exit status 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
 };
 
 // Called from the writing thread now and then with the running counts.

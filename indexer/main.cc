@@ -60,20 +60,26 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
     nlohmann::json problems = nlohmann::json::array();
     for (const bilex::Problem& p : s.problems)
       problems.push_back({{"source", p.source}, {"reason", p.reason}});
-    const nlohmann::json j = {
+    nlohmann::json j = {
         {"added", s.added},     {"updated", s.updated},
         {"removed", s.removed}, {"unchanged", s.unchanged},
         {"skipped", s.skipped}, {"docs", s.docs},
         {"seconds", s.seconds}, {"problems", problems}};
+    // DESIGN.md's keys, and the shard count of a sharded index.
+    if (s.shards > 1) j["shards"] = s.shards;
     std::cout << j.dump(-1, ' ', false,
                         nlohmann::json::error_handler_t::replace)
               << '\n';
   } else if (!quiet) {
     std::fprintf(stderr,
                  "bilex-index: %zu added, %zu updated, %zu removed, %zu "
-                 "unchanged, %zu skipped; %zu documents in %s (%.2f s)\n",
+                 "unchanged, %zu skipped; %zu documents in %s%s (%.2f s)\n",
                  s.added, s.updated, s.removed, s.unchanged, s.skipped, s.docs,
-                 opts.db.c_str(), s.seconds);
+                 opts.db.c_str(),
+                 s.shards > 1
+                     ? (" (" + std::to_string(s.shards) + " shards)").c_str()
+                     : "",
+                 s.seconds);
   }
   return s.skipped > 0 ? 1 : 0;
 }
@@ -100,22 +106,43 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("-j,--jobs", opts.jobs,
                  "Analysis threads (default: all cores)");
+  app.add_option("--shards", opts.shards,
+                 "Build N shards, searched as one database (a stub) and "
+                 "servable by scripts/serve-shards; kept by later runs "
+                 "(default: the index's count, 1 for a new index)")
+      ->check(CLI::Range(1, 1024));
+  app.add_flag("--compact", opts.compact,
+               "Merge the shards (or a fragmented index) into one database "
+               "with Xapian's compaction, swapped in atomically");
   app.add_flag("--json", json,
                "Print the summary as one JSON object on stdout");
   app.add_flag("-q,--quiet", quiet, "No progress and no summary line");
   app.add_option(
          "PATH", opts.paths,
          "Directories of .txt/.md articles, JSON Lines files "
-         "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin")
-      ->required();
+         "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin "
+      "(optional with --compact)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (opts.paths.empty() && !opts.compact) {
+    std::cerr << "bilex-index: PATH is required (try bilex-index --help)\n";
+    return 2;
+  }
+  if (opts.compact && opts.shards > 1) {
+    std::cerr << "bilex-index: --compact merges shards into one: it does not "
+                 "take --shards "
+              << opts.shards << '\n';
+    return 2;
+  }
   if (lang != "auto") opts.lang = bilex::parse_lang(lang);
   try {
     return run(opts, json, quiet);
+  } catch (const bilex::UsageError& e) {
+    std::cerr << "bilex-index: " << e.what() << '\n';
+    return 2;
   } catch (const bilex::IndexError& e) {
     std::cerr << "bilex-index: " << e.what() << '\n';
   } catch (const Xapian::DatabaseError& e) {

@@ -71,6 +71,8 @@ int run(Cli& c) {
     return 2;
   }
   bilex::Searcher searcher(c.db);
+  if (!searcher.note().empty())
+    std::cerr << "bilex-search: note: " << searcher.note() << '\n';
   bilex::PrintOptions p;
   p.format = c.format == "json"    ? bilex::Format::json
              : c.format == "jsonl" ? bilex::Format::jsonl
@@ -79,7 +81,10 @@ int run(Cli& c) {
   p.color = use_color(c.color);
   p.explain = c.explain;
   r.missing_words = p.format == bilex::Format::text;
-  bilex::print_result(std::cout, searcher.search(r), p);
+  const bilex::SearchResult result = searcher.search(r);
+  for (const std::string& u : result.unavailable)
+    std::cerr << "bilex-search: partial answer: " << u << '\n';
+  bilex::print_result(std::cout, result, p);
   return 0;
 }
 
@@ -191,6 +196,10 @@ int main(int argc, char** argv) {
                  "--queries: searching threads, each with its own index "
                  "handle (output in query order whatever the count)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--allow-partial", c.req.allow_partial,
+               "An index of shards: answer from the shards that answer when "
+               "some do not (JSON: \"partial\": true; the others named on "
+               "stderr)");
   app.add_option("QUERY", c.words,
                  "Query words, \"phrases\", OR, NOT, -word, prefix*, "
                  "title:, lang:, date:FROM..TO, parentheses");

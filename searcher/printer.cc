@@ -102,6 +102,10 @@ std::string result_json(const SearchResult& r, bool explain) {
       {"suggestion",
        r.suggestion ? nlohmann::json(*r.suggestion) : nlohmann::json(nullptr)},
       {"hits", std::move(hits)}};
+  if (!r.unavailable.empty()) {
+    j["partial"] = true;
+    j["unavailable"] = r.unavailable;
+  }
   if (explain) {
     j["parsed"] = r.parsed;
     j["query_lang"] = lang_code(r.query_lang);
@@ -179,6 +183,10 @@ void print_result(std::ostream& out, const SearchResult& r,
     out << "Results " << r.offset + 1 << "-" << r.offset + r.hits.size()
         << " of about " << r.total << took << '\n';
   }
+  if (!r.unavailable.empty())
+    out << "Partial answer: " << r.unavailable.size()
+        << (r.unavailable.size() == 1 ? " database" : " databases")
+        << " did not answer\n";
 }
 
 }  // namespace bilex

@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "common/schema.h"
 #include "common/stopwords.h"
+#include "searcher/shards.h"
 
 namespace bilex {
 namespace {
@@ -162,28 +163,47 @@ Searcher::~Searcher() {
 // The index is opened through a descriptor of its directory, so that every
 // table comes from that one directory even when bilex-index --rebuild swaps
 // a new one in under the path while Xapian opens them one by one (a mix of
-// two indexes reads as corrupt). Without /proc, by its path. When opening
-// fails because a swap happened meanwhile (the old directory is deleted
-// after it), it starts again on the new one.
+// two indexes reads as corrupt). Without /proc, by its path; a stub file
+// (shards) by its path too. When opening fails because a swap happened
+// meanwhile (the old directory is deleted after it), it starts again on the
+// new one. When a member of a stub cannot be reached, the others are
+// opened and the missing ones kept in unavailable_.
 void Searcher::open() {
   for (int attempt = 0;; ++attempt) {
-    if (!std::filesystem::exists(path_))
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0)
       throw IndexError("no index at " + path_ +
                        " (build one with bilex-index)");
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    struct stat st {};
-    if (fd < 0 || ::fstat(fd, &st) != 0) {
+    const bool file = S_ISREG(st.st_mode);
+    const int fd =
+        file ? -1 : ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if ((!file && fd < 0) || (fd >= 0 && ::fstat(fd, &st) != 0)) {
       const std::string why = std::strerror(errno);
       if (fd >= 0) ::close(fd);
       throw IndexError("no usable index at " + path_ + ": " + why);
     }
     std::string at = "/proc/self/fd/" + std::to_string(fd);
-    if (::access((at + "/iamglass").c_str(), F_OK) != 0) at = path_;
+    if (file || (::access((at + "/iamglass").c_str(), F_OK) != 0 &&
+                 ::access((at + "/XAPIANDB").c_str(), F_OK) != 0))
+      at = path_;
     Xapian::Database db;
+    std::vector<std::string> unavailable;
     try {
       db = Xapian::Database(at);
+    } catch (const Xapian::NetworkError&) {
+      // A remote shard: open the members one by one to name it.
+      const std::string stub = stub_file_of(at);
+      if (stub.empty()) throw;
+      try {
+        OpenedShards o = open_members(stub, path_);
+        db = std::move(o.db);
+        unavailable = std::move(o.unavailable);
+      } catch (...) {
+        if (fd >= 0) ::close(fd);
+        throw;
+      }
     } catch (const Xapian::Error& e) {
-      ::close(fd);
+      if (fd >= 0) ::close(fd);
       // A commit overwrote what was being read, or a swap replaced it.
       const bool retry =
           std::string_view(e.get_type()) == "DatabaseModifiedError" ||
@@ -192,30 +212,44 @@ void Searcher::open() {
       throw IndexError("no usable index at " + path_ + ": " +
                        e.get_description());
     }
-    const std::string version =
-        db.get_metadata(std::string(schema::kMetaSchema));
-    if (db.get_doccount() > 0 &&
-        (version != std::to_string(schema::kVersion) ||
-         db.get_metadata(std::string(schema::kMetaAnalyzer)) !=
-             Analyzer::signature())) {
-      ::close(fd);
-      throw IndexError("index " + path_ +
-                       " was built by an incompatible version of bilex; run "
-                       "bilex-index --rebuild");
+    try {
+      check_index(db);
+    } catch (...) {
+      if (fd >= 0) ::close(fd);
+      throw;
     }
-    // The stored bodies' dictionaries (an index of this version keeps them
-    // for good: they are loaded once a process).
-    const std::string prefix(schema::kMetaBodyDictionary);
-    for (auto it = db.metadata_keys_begin(prefix);
-         it != db.metadata_keys_end(prefix); ++it)
-      (void)BodyDictionary::load(db.get_metadata(*it));
     if (dir_fd_ >= 0) ::close(dir_fd_);
     dir_fd_ = fd;
     dir_dev_ = st.st_dev;
     dir_ino_ = st.st_ino;
     db_ = std::move(db);
+    unavailable_ = std::move(unavailable);
     return;
   }
+}
+
+// Refuses an index of another schema; loads the stored bodies'
+// dictionaries (an index of this version keeps them for good: they are
+// loaded once a process); notes what a stub without the lexicon lacks.
+void Searcher::check_index(const Xapian::Database& db) {
+  const std::string version = db.get_metadata(std::string(schema::kMetaSchema));
+  if (db.get_doccount() > 0 &&
+      (version != std::to_string(schema::kVersion) ||
+       db.get_metadata(std::string(schema::kMetaAnalyzer)) !=
+           Analyzer::signature())) {
+    throw IndexError("index " + path_ +
+                     " was built by an incompatible version of bilex; run "
+                     "bilex-index --rebuild");
+  }
+  const std::string prefix(schema::kMetaBodyDictionary);
+  for (auto it = db.metadata_keys_begin(prefix);
+       it != db.metadata_keys_end(prefix); ++it)
+    (void)BodyDictionary::load(db.get_metadata(*it));
+  note_.clear();
+  if (!db.get_metadata(std::string(schema::kMetaShard)).empty())
+    note_ = path_ +
+            " lists a shard first, not the index's lexicon: no spelling "
+            "suggestions and no accent synonyms (see scripts/serve-shards)";
 }
 
 // Whether the index path now names another directory than (dev, ino).
@@ -226,14 +260,23 @@ bool Searcher::moved(dev_t dev, ino_t ino) const {
 }
 
 SearchResult Searcher::search(const SearchRequest& req) {
-  // A rebuilt index has been swapped in since the last query: open it.
-  if (moved(dir_dev_, dir_ino_)) open();
+  // A rebuilt index has been swapped in since the last query, or a shard
+  // was missing: open it again.
+  if (moved(dir_dev_, dir_ino_) || !unavailable_.empty()) open();
   for (int attempt = 0;; ++attempt) {
+    if (!unavailable_.empty() && !req.allow_partial)
+      throw IndexError(unavailable_message(path_, unavailable_));
     try {
-      return search_once(req);
+      SearchResult r = search_once(req);
+      r.unavailable = unavailable_;
+      return r;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 3) throw;
       db_.reopen();
+    } catch (const Xapian::NetworkError&) {
+      // A remote shard went away: open the others (or fail naming it).
+      if (attempt >= 3) throw;
+      open();
     } catch (const Xapian::Error&) {
       // Swapped out and deleted while this query read it.
       if (attempt >= 3 || !moved(dir_dev_, dir_ino_)) throw;

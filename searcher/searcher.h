@@ -41,6 +41,10 @@ struct SearchRequest {
   // (at most `feedback_terms`) are added to the query, the strongest with
   // `feedback_weight` times its BM25 weight. 0 docs: off.
   size_t feedback_docs = kDefaultFeedbackDocs;
+  // An index of shards (a stub database) answers from the shards that
+  // answered when some did not (SearchResult::unavailable); without this,
+  // the search throws IndexError naming them.
+  bool allow_partial = false;
   size_t feedback_terms = kDefaultFeedbackTerms;
   double feedback_weight = kDefaultFeedbackWeight;
 
@@ -77,6 +81,9 @@ struct SearchResult {
   std::string parsed;           // the Xapian query, for --explain
   Lang query_lang = Lang::und;  // as the query's function words tell it
   std::vector<Hit> hits;
+  // With SearchRequest::allow_partial: the shards left out of the answer,
+  // each "database N of M (stub line) did not answer: why".
+  std::vector<std::string> unavailable;
 };
 
 // One open index. Not thread-safe: use one Searcher per thread. A Searcher
@@ -101,8 +108,14 @@ class Searcher {
   // index when --rebuild has swapped one in.
   [[nodiscard]] SearchResult search(const SearchRequest& req);
 
+  // What the index cannot do as opened, for the user (empty when all is
+  // well): a stub whose first database is not the index's lexicon has no
+  // spelling suggestions and no accent synonyms.
+  [[nodiscard]] const std::string& note() const { return note_; }
+
  private:
   void open();
+  void check_index(const Xapian::Database& db);
   bool moved(dev_t dev, ino_t ino) const;
   SearchResult search_once(const SearchRequest& req);
   // `stats` (optional): the matches of the query, whose term statistics
@@ -120,6 +133,8 @@ class Searcher {
   dev_t dir_dev_ = 0;
   ino_t dir_ino_ = 0;
   Xapian::Database db_;
+  std::vector<std::string> unavailable_;  // stub members left out
+  std::string note_;
   Analyzer analyzer_;
   std::unique_ptr<HelperThread> helper_;  // or none
 };

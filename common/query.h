@@ -96,7 +96,7 @@ inline constexpr size_t kMaxQueryWords = 1024;
 // The weight of a word's translations beside the word itself
 // (docs/ranking.md, experiment 11): below 1, so that a same-language match
 // of the same strength ranks first.
-inline constexpr double kBridgeWeight = 0.8;
+inline constexpr double kBridgeWeight = 0.9;
 
 // The translations searched for a word or phrase, at most, per language.
 inline constexpr size_t kMaxTranslations = 6;

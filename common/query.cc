@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "common/document.h"
 #include "common/error.h"
+#include "common/lexicon.h"
 #include "common/schema.h"
 
 namespace bilex {
@@ -154,12 +156,14 @@ struct Part {
 class Parser {
  public:
   Parser(std::vector<Lexeme> lexemes, const Analyzer& analyzer,
-         const Xapian::Database* db, MatchMode mode, ParsedQuery* out)
+         const Xapian::Database* db, MatchMode mode, ParsedQuery* out,
+         const Lexicon* lexicon = nullptr)
       : lx_(std::move(lexemes)),
         analyzer_(analyzer),
         db_(db),
         mode_(mode),
-        out_(out) {}
+        out_(out),
+        lexicon_(lexicon && lexicon->available() ? lexicon : nullptr) {}
 
   // The language of the query, told by its function words: words that
   // are a stopword in one language only ("the", "of"; "los", "del"), of the
@@ -471,6 +475,12 @@ class Parser {
         alternatives.push_back(std::move(stems));
       }
     }
+    if (!all_stop) {
+      std::vector<Token> words;
+      std::copy_if(tokens.begin(), tokens.end(), std::back_inserter(words),
+                   [](const Token& t) { return !t.alternative; });
+      bridge(words, field, &g, &alternatives);
+    }
     p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
                             alternatives.end());
     p.stopword = all_stop;
@@ -479,6 +489,77 @@ class Parser {
     g.query = p.query;
     if (wanted(l)) out_->groups.push_back(std::move(g));
     return p;
+  }
+
+  // The languages the query's words are bridged from: the query's, or
+  // both when its function words do not tell it.
+  std::vector<Lang> bridge_sources() const {
+    if (out_->lang == Lang::und) return {Lang::en, Lang::es};
+    return {out_->lang};
+  }
+
+  // The dictionary keys of `words` in `from`: their stems, space-separated,
+  // from the words as written and without their accents.
+  std::vector<std::string> bridge_keys(const std::vector<Token>& words,
+                                       Lang from) const {
+    std::string key, plain_key;
+    for (const Token& t : words) {
+      Token plain = t;
+      plain.accented.clear();
+      if (!key.empty()) key += ' ', plain_key += ' ';
+      key += analyzer_.stem(t, from);
+      plain_key += analyzer_.stem(plain, from);
+    }
+    if (plain_key == key) return {key};
+    return {key, plain_key};
+  }
+
+  // Adds to `alternatives` the translations of `words` (one word, or a
+  // phrase's) out of each bridged language, and records them in `g`.
+  void bridge(const std::vector<Token>& words, Field field, MatchGroup* g,
+              std::vector<Xapian::Query>* alternatives) {
+    if (!lexicon_ || words.empty()) return;
+    for (Lang from : bridge_sources()) {
+      const Token& t = words.front();
+      if (words.size() == 1 && !t.keep && analyzer_.is_stopword(t.term, from))
+        continue;
+      const Lang to = from == Lang::en ? Lang::es : Lang::en;
+      std::vector<Xapian::Query> qs;
+      for (const std::string& key : bridge_keys(words, from))
+        for (const Translation& tr : lexicon_->translate(from, key))
+          if (qs.size() < kMaxTranslations)
+            add_translation(tr, to, field, g, &qs);
+      if (qs.empty()) continue;
+      alternatives->emplace_back(
+          Xapian::Query::OP_SCALE_WEIGHT,
+          Xapian::Query(Xapian::Query::OP_SYNONYM, qs.begin(), qs.end()),
+          kBridgeWeight);
+    }
+  }
+
+  // One translation into `to`: its query (added to `qs`) and its record in
+  // `g`, unless the word or another translation already searches it.
+  void add_translation(const Translation& tr, Lang to, Field field,
+                       MatchGroup* g, std::vector<Xapian::Query>* qs) {
+    BridgedWord b{to, std::string(tr.text), {}, kBridgeWeight};
+    if (!tr.stem.empty()) {
+      const std::pair<Lang, std::string> stem{to, std::string(tr.stem)};
+      if (std::find(g->stems.begin(), g->stems.end(), stem) != g->stems.end())
+        return;
+      g->stems.push_back(stem);
+      b.terms.push_back(Analyzer::stem_prefix(field, to) + stem.second);
+      qs->emplace_back(b.terms.back());
+    } else {
+      for (const Token& w : analyzer_.tokenize(tr.text))
+        if (!w.alternative)
+          b.terms.push_back(Analyzer::exact_prefix(field) + w.term);
+      if (b.terms.size() < 2) return;
+      for (const BridgedWord& o : g->bridged)
+        if (o.terms == b.terms) return;
+      qs->emplace_back(Xapian::Query::OP_PHRASE, b.terms.begin(),
+                       b.terms.end(), b.terms.size());
+    }
+    g->bridged.push_back(std::move(b));
   }
 
   Part phrase(const Lexeme& l) {
@@ -522,6 +603,16 @@ class Parser {
       p.query = Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
                               terms.end(), terms.size());
     }
+    if (!negated) {
+      std::vector<Token> words;
+      std::copy_if(tokens.begin(), tokens.end(), std::back_inserter(words),
+                   [](const Token& t) { return !t.alternative; });
+      std::vector<Xapian::Query> alternatives{p.query};
+      bridge(words, field, &g, &alternatives);
+      if (alternatives.size() > 1)
+        p.query = Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(),
+                                alternatives.end());
+    }
     g.query = p.query;
     if (!negated) out_->groups.push_back(std::move(g));
     return p;
@@ -539,6 +630,7 @@ class Parser {
   const Xapian::Database* db_;
   MatchMode mode_;
   ParsedQuery* out_;
+  const Lexicon* lexicon_;  // or null: no bridging
   Xapian::Query top_filter_;
   bool voting_ = false;  // in vote_language()
   size_t votes_en_ = 0, votes_es_ = 0;
@@ -576,7 +668,8 @@ Xapian::Query date_range(const std::string& from, const std::string& to) {
 }
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
-                        const Xapian::Database* db, MatchMode mode) {
+                        const Xapian::Database* db, MatchMode mode,
+                        const Lexicon* lexicon) {
   if (text.size() > kMaxQueryBytes)
     throw QueryError("query too long: " + std::to_string(text.size()) +
                      " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
@@ -589,7 +682,7 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
   ParsedQuery scratch;
   Parser voter(std::move(lexemes), analyzer, nullptr, mode, &scratch);
   out.lang = voter.vote_language();
-  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out);
+  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out, lexicon);
   parser.run();
   if (parser.relaxed_possible_) {
     out.relaxed = parser.relaxed_;

@@ -14,6 +14,19 @@
 
 namespace bilex {
 
+class Lexicon;
+
+// A translation that a query word or phrase also searches (query
+// bridging: the word's language's dictionary entry into the other).
+struct BridgedWord {
+  Lang lang = Lang::und;  // the translation's language
+  std::string text;       // as the dictionary writes it: "frontera"
+  // The query terms it matches (prefixed): its stem, or for a multiword
+  // translation its exact terms in order, searched as a phrase.
+  std::vector<std::string> terms;
+  double weight = 0;  // beside the word's own terms, which weigh 1
+};
+
 // What one positive query word or phrase matches, for the snippet
 // highlighter: terms without field prefix. Threads: other threads may read
 // a group (the snippet helper thread does) but must never copy or destroy
@@ -24,6 +37,9 @@ struct MatchGroup {
   std::vector<std::string> phrase;  // exact terms in order, for a phrase
   std::string prefix;               // for prefix*: exact terms starting so
   std::string label;                // as typed, for --explain
+  // Its translations searched too; their stems are also in `stems`, so
+  // that snippets highlight them.
+  std::vector<BridgedWord> bridged;
   Xapian::Query query;  // what the word or phrase matches, for --explain
 };
 
@@ -70,11 +86,23 @@ inline constexpr size_t kMaxQueryWords = 1024;
 // an unterminated quote runs to the end. Throws QueryError for a value that
 // cannot be understood (lang:xx, an invalid date) and for a query over the
 // limits above. `db` supplies the accent
-// variants of stems (may be null).
+// variants of stems (may be null). With an available `lexicon`, each word
+// and phrase also searches its translations into the other language than
+// the query's (both ways for a query of und language), weighted
+// kBridgeWeight.
 [[nodiscard]] ParsedQuery parse_query(std::string_view text,
                                       const Analyzer& analyzer,
                                       const Xapian::Database* db,
-                                      MatchMode mode);
+                                      MatchMode mode,
+                                      const Lexicon* lexicon = nullptr);
+
+// The weight of a word's translations beside the word itself
+// (docs/ranking.md, experiment 11): below 1, so that a same-language match
+// of the same strength ranks first.
+inline constexpr double kBridgeWeight = 0.9;
+
+// The translations searched for a word or phrase, at most, per language.
+inline constexpr size_t kMaxTranslations = 6;
 
 // A query that matches every document, made anew. Never copy Xapian's
 // static Query::MatchAll: its reference count is not atomic, so two

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "common/error.h"
+#include "common/lexicon.h"
 #include "searcher/batch.h"
 #include "searcher/printer.h"
 
@@ -18,7 +19,7 @@ namespace {
 struct Cli {
   bilex::SearchRequest req;
   std::string db, lang, sort = "relevance", match, format = "text",
-                        color = "auto", queries;
+                        color = "auto", queries, bridge = "on";
   std::vector<std::string> words;
   bool no_snippets = false, explain = false, bench = false;
   bilex::BenchOptions bench_opts;
@@ -41,6 +42,14 @@ int run(Cli& c) {
   if (c.match == "any") r.match = bilex::MatchMode::any;
   r.snippets = !c.no_snippets;
   r.explain = c.explain;
+  r.bridge = c.bridge == "on";
+  if (r.bridge && !bilex::Lexicon::instance().available())
+    std::cerr << "bilex-search: note: no English-Spanish lexicon ("
+              << bilex::Lexicon::instance().note()
+              << "): query bridging off\n";
+  // The hits' translated words, for output that shows them (not --bench).
+  r.translations = c.explain || (!c.queries.empty() && !c.bench) ||
+                   c.format == "json" || c.format == "jsonl";
   if (!c.queries.empty()) {
     std::ifstream file;
     if (c.queries != "-") {
@@ -130,6 +139,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 100000))
       ->capture_default_str();
   app.add_flag("--no-snippets", c.no_snippets, "Leave snippets empty");
+  app.add_option("--bridge", c.bridge,
+                 "on: each word also searches its translations into the "
+                 "other language (English <-> Spanish), weighted lower")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   app.add_flag("--explain", c.explain,
                "Show the parsed query, each hit's score and what each query "
                "word adds to it");

@@ -73,6 +73,37 @@ std::string snippet_html(const Snippet& s) {
   return out;
 }
 
+namespace {
+
+// --explain: each query word's translations and their weights.
+nlohmann::json bridged_json(const SearchResult& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [label, words] : r.bridged) {
+    nlohmann::json ts = nlohmann::json::array();
+    for (const BridgedWord& b : words)
+      ts.push_back({{"word", b.text},
+                    {"lang", std::string(lang_code(b.lang))},
+                    {"weight", round4(b.weight)}});
+    out.push_back({{"query", label}, {"translations", std::move(ts)}});
+  }
+  return out;
+}
+
+void print_bridged(std::ostream& out, const SearchResult& r) {
+  if (!r.bridge_note.empty()) out << "note: " << r.bridge_note << '\n';
+  for (const auto& [label, words] : r.bridged) {
+    out << "translations of " << label << ':';
+    for (const BridgedWord& b : words) {
+      char weight[32];
+      std::snprintf(weight, sizeof weight, " x%.2f", b.weight);
+      out << ' ' << b.text << " (" << lang_code(b.lang) << weight << ')';
+    }
+    out << '\n';
+  }
+}
+
+}  // namespace
+
 std::string result_json(const SearchResult& r, bool explain) {
   nlohmann::json hits = nlohmann::json::array();
   for (const Hit& h : r.hits) {
@@ -91,6 +122,7 @@ std::string result_json(const SearchResult& r, bool explain) {
         parts.push_back({{"query", label}, {"score", round4(score)}});
       j["explain"] = std::move(parts);
     }
+    if (!h.translations.empty()) j["translations"] = h.translations;
     hits.push_back(std::move(j));
   }
   nlohmann::json j = {
@@ -109,6 +141,8 @@ std::string result_json(const SearchResult& r, bool explain) {
   if (explain) {
     j["parsed"] = r.parsed;
     j["query_lang"] = lang_code(r.query_lang);
+    j["bridged"] = bridged_json(r);
+    if (!r.bridge_note.empty()) j["bridge_note"] = r.bridge_note;
   }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -142,6 +176,7 @@ void print_result(std::ostream& out, const SearchResult& r,
     if (r.query_lang != Lang::und)
       out << "query language: " << lang_code(r.query_lang)
           << " (its function words): the other language's stems weigh half\n";
+    print_bridged(out, r);
     out << '\n';
   }
   if (r.suggestion) out << "Did you mean: " << *r.suggestion << "\n\n";

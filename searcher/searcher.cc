@@ -16,6 +16,7 @@
 
 #include "common/document.h"
 #include "common/error.h"
+#include "common/lexicon.h"
 #include "common/schema.h"
 #include "common/stopwords.h"
 #include "searcher/shards.h"
@@ -147,6 +148,34 @@ std::string date_key(const std::string& date, const char* option) {
     throw QueryError(std::string("invalid date for ") + option + ": \"" + date +
                      "\" (expected YYYY-MM-DD)");
   return d->substr(0, 4) + d->substr(5, 2) + d->substr(8, 2);
+}
+
+// What the query's words searched in translation, for the result; or why
+// nothing was, when bridging was asked for and the lexicon is missing.
+void note_bridges(const ParsedQuery& pq, const Lexicon* lexicon,
+                  SearchResult* r) {
+  if (lexicon && !lexicon->available())
+    r->bridge_note = "no English-Spanish lexicon (" + lexicon->note() +
+                     "): query bridging off";
+  for (const MatchGroup& g : pq.groups)
+    if (!g.bridged.empty()) r->bridged.emplace_back(g.label, g.bridged);
+}
+
+// The query's translated words that the hit `it` has (all the terms of a
+// multiword one), read from its term list.
+std::vector<std::string> matched_translations(const Xapian::Enquire& enquire,
+                                              const Xapian::MSetIterator& it,
+                                              const ParsedQuery& pq) {
+  const std::unordered_set<std::string> has(
+      enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+  std::vector<std::string> out;
+  for (const MatchGroup& g : pq.groups)
+    for (const BridgedWord& b : g.bridged)
+      if (std::all_of(b.terms.begin(), b.terms.end(),
+                      [&](const std::string& t) { return has.count(t); }) &&
+          std::find(out.begin(), out.end(), b.text) == out.end())
+        out.push_back(b.text);
+  return out;
 }
 
 }  // namespace
@@ -426,8 +455,11 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   r.offset = req.offset;
   r.limit = req.limit;
 
-  const ParsedQuery pq = parse_query(req.query, analyzer_, &db_, req.match);
+  const Lexicon* lexicon = req.bridge ? &Lexicon::instance() : nullptr;
+  const ParsedQuery pq =
+      parse_query(req.query, analyzer_, &db_, req.match, lexicon);
   r.query_lang = pq.lang;
+  note_bridges(pq, lexicon, &r);
   std::vector<Xapian::Query> filters;
   if (!pq.filter.empty()) filters.push_back(pq.filter);
   if (req.lang)
@@ -578,6 +610,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     }
     if (req.snippets) h.snippet = std::move(snippets[k]);
     if (req.explain) explain(req, pq, expansion, &h);
+    if (req.translations && !r.bridged.empty())
+      h.translations = matched_translations(enquire, it, pq);
     r.hits.push_back(std::move(h));
   }
   r.took_ms = std::chrono::duration<double, std::milli>(

@@ -31,6 +31,10 @@ struct SearchRequest {
   size_t snippet_chars = 200;
   bool explain = false;        // fill Hit::contributions
   bool missing_words = false;  // fill Hit::missing
+  // Query bridging: each word also searches its translations into the
+  // other language (common/lexicon.h); off when the lexicon is missing.
+  bool bridge = true;
+  bool translations = false;  // fill Hit::translations
   // BM25 parameters: term frequency saturation and document length
   // normalization (defaults chosen on the IR test collections:
   // docs/ranking.md).
@@ -66,6 +70,9 @@ struct Hit {
   // With SearchRequest::missing_words, for a partial match of a query of
   // plain words: the words it lacks, as typed.
   std::vector<std::string> missing;
+  // With SearchRequest::translations: the query's translated words that
+  // this document has, as the dictionary writes them.
+  std::vector<std::string> translations;
   Snippet snippet;
   // With SearchRequest::explain: what each query word or phrase adds to the
   // score (BM25 of its terms in this document), in query order.
@@ -80,6 +87,10 @@ struct SearchResult {
   std::optional<std::string> suggestion;
   std::string parsed;           // the Xapian query, for --explain
   Lang query_lang = Lang::und;  // as the query's function words tell it
+  // What each query word or phrase with translations also searched.
+  std::vector<std::pair<std::string, std::vector<BridgedWord>>> bridged;
+  // Why bridging is off though asked for (no lexicon); else empty.
+  std::string bridge_note;
   std::vector<Hit> hits;
   // With SearchRequest::allow_partial: the shards left out of the answer,
   // each "database N of M (stub line) did not answer: why".

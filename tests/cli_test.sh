@@ -155,14 +155,14 @@ check "--explain JSON: each hit's score is the sum of its words' parts" jq_out \
   '(.hits | length) > 0 and all(.hits[]; (.explain | length) == 2 and ((([.explain[].score] | add) - .score) | fabs) < 0.001)'
 check "--explain JSON: the parts name the query words" jq_out \
   'all(.hits[]; [.explain[].query] == ["Blinken", "frontera"])'
-S --format json --explain migrants crossing the border record numbers
+S --format json --explain --bridge off migrants crossing the border record numbers
 check "feedback: a 4+ word query gets related terms (--explain lists them last)" jq_out \
   '(.hits | length) > 0 and all(.hits[]; .explain[-1].query == "(feedback terms)") and (.parsed | test("AND_MAYBE"))'
 check "feedback: each hit's score is still the sum of its parts" jq_out \
   'all(.hits[]; ((([.explain[].score] | add) - .score) | fabs) < 0.001)'
 check "feedback: adds no matches" jq_out \
   '.total == 4'
-S --format json --explain --feedback off migrants crossing the border record numbers
+S --format json --explain --feedback off --bridge off migrants crossing the border record numbers
 check "--feedback off: no related terms" jq_out \
   'all(.hits[]; all(.explain[]; .query != "(feedback terms)")) and .total == 4'
 S --format json --explain migrants crossing border
@@ -170,6 +170,34 @@ check "feedback: not for a 3-word query" jq_out \
   'all(.hits[]; all(.explain[]; .query != "(feedback terms)"))'
 S --feedback 10,10
 check "--feedback: a malformed value is a usage error" test "$rc" -eq 2
+echo "# bridging the languages (English <-> Spanish lexicon)"
+EN_SEEDS=(000_5076cc95327936f8.txt 001_23b589e46890e87e.txt 002_a3d27affe04262f3.txt 003_a7f6052367893f48.txt)
+ES_SEED=004_54082ad3b2e1e8f7.txt
+for q in migración frontera; do
+  S --format json "$q"
+  check "$q finds the Spanish article first, then the English ones" jq_out \
+    ".hits[0].id == \"$ES_SEED\" and ([.hits[1:][].lang] | unique) == [\"en\"] and (.hits | length) == 5"
+done
+check "frontera: the English hits say they matched border, and highlight it" jq_out \
+  'all(.hits[1:][]; .translations == ["border"] and (.snippet | test("<mark>[Bb]order</mark>")))'
+S --format json --bridge off frontera
+check "--bridge off: frontera finds the Spanish article alone" ids_are "$ES_SEED"
+S --format json border
+check "border finds the Spanish article too, through frontera" jq_out \
+  "(.hits | length) == 5 and any(.hits[]; .id == \"$ES_SEED\" and .translations == [\"frontera\"])"
+check "border: the Spanish snippet marks frontera" jq_out \
+  "any(.hits[]; .id == \"$ES_SEED\" and (.snippet | contains(\"<mark>frontera</mark>\")))"
+S --format json --explain border
+check "--explain JSON: border's translations and their weight" jq_out \
+  'any(.bridged[] | select(.query == "border") | .translations[]; .word == "frontera" and .lang == "es" and .weight > 0 and .weight < 1)'
+S --explain --color never border
+check "--explain text: a translations line" out_has "^translations of border: .*frontera (es x0"
+S --bridge maybe border
+check "--bridge maybe is a usage error" rc_is 2
+BILEX_LEXICON=$T/no-such.lexicon run "$SEARCH" --db "$DB" --format json frontera
+check "a missing lexicon: a note, bridging off, still an answer" eval \
+  'rc_is 0 && grep -q "no English-Spanish lexicon.*no-such.lexicon.*bridging off" "$T/err" && ids_are "$ES_SEED"'
+
 S --format json bordr
 check "did you mean: bordr -> border" jq_out '.suggestion == "border"'
 S --format json border
@@ -224,7 +252,7 @@ check "--format tsv: 3 lines of 7 tab-separated fields" eval \
   '[ "$(wc -l <"$T/out")" -eq 3 ] && awk -F"\t" "NF != 7 { exit 1 }" "$T/out"'
 S --format json zzzznothing
 check "no match: exit 0, total 0, no hits" eval 'rc_is 0 && jq_out ".total == 0 and .hits == []"'
-BILEX_DB=$DB run "$SEARCH" --format json migracion
+BILEX_DB=$DB run "$SEARCH" --format json --bridge off migracion
 check "\$BILEX_DB is the default --db" eval 'rc_is 0 && jq_out ".hits | length == 1"'
 
 echo "# text output and colour"
@@ -580,7 +608,7 @@ done
 run "$INDEX" --db "$DB" --json "$T/corpus"
 check "a second writer exits 3" rc_is 3
 check "... saying the index is being updated by process N" err_has "being updated by process"
-S --format json migracion
+S --format json --bridge off migracion
 check "searchers keep working while the index is locked" eval 'rc_is 0 && jq_out ".hits | length == 1"'
 kill "$HOLDER" 2>/dev/null
 wait "$HOLDER" 2>/dev/null
@@ -627,7 +655,7 @@ check "... and every article is found" jq_out '(.hits | length) == 1500'
 
 echo "# batch mode and bench"
 printf 'migracion\n\nBARCENA\n"causas fundamentales"\n' >"$T/queries.txt"
-S --queries "$T/queries.txt"
+S --queries "$T/queries.txt" --bridge off
 check "--queries: exit 0" rc_is 0
 check "--queries: one JSON line per query" eval '[ "$(wc -l <"$T/out")" -eq 3 ]'
 check "--queries: in order, with hits" eval \

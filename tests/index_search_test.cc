@@ -58,8 +58,16 @@ struct Index {
   }
 };
 
+// Without query bridging unless `req` asks for it: these tests check what
+// the words as spelled match; the bridging tests below turn it on.
+bilex::SearchRequest monolingual() {
+  bilex::SearchRequest req;
+  req.bridge = false;
+  return req;
+}
+
 bilex::SearchResult search(const Index& ix, const std::string& q,
-                           bilex::SearchRequest req = {}) {
+                           bilex::SearchRequest req = monolingual()) {
   req.query = q;
   bilex::Searcher s(ix.dir.str("db"));
   return s.search(req);
@@ -429,7 +437,7 @@ TEST_CASE("result_json has the DESIGN.md shape") {
 
 TEST_CASE("Searcher: the words a partial match lacks, for people") {
   Index ix;
-  bilex::SearchRequest req;
+  bilex::SearchRequest req = monolingual();
   req.query = "border senator";
   bilex::Searcher s(ix.dir.str("db"));
   CHECK(s.search(req).hits.at(1).missing.empty());  // not asked for
@@ -507,7 +515,7 @@ TEST_CASE("read_queries and run_batch" * doctest::test_suite("threads")) {
   CHECK(bilex::test::join(qs, "|") == "one|two words|\"a phrase\"");
 
   Index ix;
-  bilex::SearchRequest base;
+  bilex::SearchRequest base = monolingual();
   std::ostringstream out;
   const size_t failed = bilex::run_batch(
       ix.dir.str("db"), {"border", "lang:xx", "frontera"}, base, out, false);
@@ -562,4 +570,50 @@ TEST_CASE("Searcher: a helper thread gives the same hits and snippets" * doctest
       CHECK_FALSE(b.hits[i].snippet.text.empty());
     }
   }
+}
+
+TEST_CASE("Searcher: bridging ranks, highlights and explains a translated match") {
+  Index ix;
+  bilex::SearchRequest req;
+  req.explain = true;
+  req.translations = true;
+  const bilex::SearchResult r = search(ix, "frontera", req);
+  // The Spanish article first, then the English ones through "border".
+  REQUIRE(r.hits.size() == 3);
+  CHECK(r.hits[0].id == "es/frontera.txt");
+  CHECK(r.hits[0].translations.empty());
+  CHECK(r.hits[0].score > r.hits[1].score);
+  for (size_t i = 1; i < 3; ++i) {
+    CAPTURE(r.hits[i].id);
+    CHECK(r.hits[i].lang == Lang::en);
+    CHECK(r.hits[i].translations == std::vector<std::string>{"border"});
+    // The translated word is highlighted.
+    bool marked = false;
+    for (const auto& [b, e] : r.hits[i].snippet.marks)
+      marked |= bilex::Analyzer().fold(r.hits[i].snippet.text.substr(
+                    b, e - b)) == "border";
+    CHECK(marked);
+    CHECK(r.hits[i].contributions.at(0).second > 0);
+  }
+  // --explain: the word's translations and their weight.
+  REQUIRE(r.bridged.size() == 1);
+  CHECK(r.bridged[0].first == "frontera");
+  REQUIRE(!r.bridged[0].second.empty());
+  CHECK(r.bridged[0].second[0].text == "border");
+  CHECK(r.bridged[0].second[0].weight == doctest::Approx(bilex::kBridgeWeight));
+  std::ostringstream text, json;
+  bilex::PrintOptions p;
+  p.explain = true;
+  bilex::print_result(text, r, p);
+  CHECK(text.str().find("translations of frontera: border (en x") !=
+        std::string::npos);
+  const auto j = nlohmann::json::parse(bilex::result_json(r, true));
+  CHECK(j["bridged"][0]["translations"][0]["word"] == "border");
+  CHECK(j["hits"][1]["translations"][0] == "border");
+  CHECK_FALSE(j["hits"][0].contains("translations"));
+  // Off: the Spanish article alone.
+  CHECK(ids(search(ix, "frontera")) == "es/frontera.txt");
+  // An English question reaches the Spanish article through "migración".
+  CHECK(ids(search(ix, "the migration", bilex::SearchRequest{})).find(
+            "es/frontera.txt") != std::string::npos);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/lexicon.h"
 #include "common/schema.h"
 #include "test_util.h"
 
@@ -535,4 +536,84 @@ TEST_CASE("date_range") {
   CHECK(bilex::date_range("20240101", "20241231")
             .get_description()
             .find("VALUE_RANGE") != std::string::npos);
+}
+
+TEST_CASE("bridging: a word also searches its translations, weighted lower") {
+  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
+  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.add_document(make_doc(
+      a, {"muro-es", "", "", Lang::es, "Construyen un muro en la frontera."}));
+  db.add_document(make_doc(
+      a, {"wall-en", "", "", Lang::en, "They build a wall on the border."}));
+  db.add_document(
+      make_doc(a, {"rain-en", "", "", Lang::en, "Rain in the city."}));
+  auto ranked = [&](const std::string& q, const bilex::Lexicon* lx) {
+    const auto pq = bilex::parse_query(q, a, &db, MatchMode::ranked, lx);
+    Xapian::Enquire e(db);
+    e.set_query(pq.strict);
+    std::vector<std::string> ids;
+    const Xapian::MSet m = e.get_mset(0, 10);
+    for (auto it = m.begin(); it != m.end(); ++it)
+      ids.push_back(it.get_document().get_data());
+    return bilex::test::join(ids);
+  };
+  // Without the lexicon each language finds its own article only; with it,
+  // both, the query's own language first.
+  CHECK(ranked("border", nullptr) == "wall-en");
+  CHECK(ranked("border", &lexicon) == "wall-en muro-es");
+  CHECK(ranked("frontera", nullptr) == "muro-es");
+  CHECK(ranked("frontera", &lexicon) == "muro-es wall-en");
+  CHECK(ranked("wall border", &lexicon) == "wall-en muro-es");
+  CHECK(ranked("muro frontera", &lexicon) == "muro-es wall-en");
+  CHECK(ranked("rain", &lexicon) == "rain-en");
+  // What was searched: the translation, its language, its weight, and its
+  // stem among the group's stems (for the highlighter).
+  const auto pq =
+      bilex::parse_query("border", a, &db, MatchMode::ranked, &lexicon);
+  REQUIRE(pq.groups.size() == 1);
+  const bilex::MatchGroup& g = pq.groups[0];
+  const auto b = std::find_if(g.bridged.begin(), g.bridged.end(),
+                              [](const auto& w) { return w.text == "frontera"; });
+  REQUIRE(b != g.bridged.end());
+  CHECK(b->lang == Lang::es);
+  CHECK(b->weight == doctest::Approx(bilex::kBridgeWeight));
+  CHECK(b->terms == std::vector<std::string>{"ZSfronter"});
+  CHECK(std::count(g.stems.begin(), g.stems.end(),
+                   std::pair<Lang, std::string>{Lang::es, "fronter"}) == 1);
+  // An English question is bridged into Spanish only; a stopword, a
+  // negated word and a name with no entry are not bridged.
+  for (const auto& gr : bilex::parse_query("the border of the", a, &db,
+                                           MatchMode::ranked, &lexicon)
+                            .groups)
+    for (const auto& w : gr.bridged) CHECK(w.lang == Lang::es);
+  for (const std::string q : {"the", "rain -border", "Blinken"}) {
+    const auto p = bilex::parse_query(q, a, &db, MatchMode::ranked, &lexicon);
+    for (const auto& gr : p.groups)
+      if (gr.label != "rain") CHECK_MESSAGE(gr.bridged.empty(), q);
+  }
+}
+
+TEST_CASE("bridging: a multiword entry bridges a phrase as a phrase") {
+  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
+  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.add_document(make_doc(
+      a, {"eeuu-es", "", "", Lang::es, "Los Estados Unidos y México."}));
+  db.add_document(make_doc(
+      a, {"split-es", "", "", Lang::es, "Unidos por los estados del norte."}));
+  const auto pq = bilex::parse_query("\"United States\"", a, &db,
+                                     MatchMode::ranked, &lexicon);
+  REQUIRE(pq.groups.size() == 1);
+  bool phrase = false;
+  for (const auto& w : pq.groups[0].bridged)
+    phrase |= w.terms == std::vector<std::string>{"estados", "unidos"};
+  CHECK(phrase);
+  Xapian::Enquire e(db);
+  e.set_query(pq.strict);
+  const Xapian::MSet m = e.get_mset(0, 10);
+  REQUIRE(m.size() == 1);
+  CHECK(m.begin().get_document().get_data() == "eeuu-es");
 }

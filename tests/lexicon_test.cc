@@ -1,0 +1,124 @@
+// The lexicon table (common/lexicon.h): lookups by binary search on a small
+// table, refusal of what is not a table, the table the build generated from
+// apertium-eng-spa, and reads from many threads at once.
+#include "common/lexicon.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/analyzer.h"
+#include "test_util.h"
+
+using bilex::Lang;
+using bilex::Lexicon;
+
+namespace {
+
+// "text:stem|text:stem…" for the translations of `key`.
+std::string joined(const Lexicon& lx, Lang from, const std::string& key) {
+  std::string out;
+  for (const bilex::Translation& t : lx.translate(from, key)) {
+    if (!out.empty()) out += '|';
+    out += std::string(t.text) + ":" + std::string(t.stem);
+  }
+  return out;
+}
+
+const char* const kSmallTable =
+    "en\tb\tbe:b\n"
+    "en\tborder\tfrontera:fronter\tborde:bord\n"
+    "en\tborder wall\tmuro fronterizo:\n"
+    "en\tunit state\tEstados Unidos:\n"
+    "en\twall\tmuro:mur\n"
+    "es\tfronter\tborder:border\n"
+    "es\tzzz\tlast:last\n";
+
+}  // namespace
+
+TEST_CASE("Lexicon finds every key of a table and nothing else") {
+  bilex::test::TempDir dir;
+  dir.write("t.lexicon", std::string(Lexicon::kHeader) + "\n" + kSmallTable);
+  const Lexicon lx(dir.str("t.lexicon"));
+  REQUIRE(lx.available());
+  CHECK(lx.note().empty());
+  CHECK(joined(lx, Lang::en, "b") == "be:b");
+  CHECK(joined(lx, Lang::en, "border") == "frontera:fronter|borde:bord");
+  CHECK(joined(lx, Lang::en, "border wall") == "muro fronterizo:");
+  CHECK(joined(lx, Lang::en, "unit state") == "Estados Unidos:");
+  CHECK(joined(lx, Lang::en, "wall") == "muro:mur");
+  CHECK(joined(lx, Lang::es, "fronter") == "border:border");
+  CHECK(joined(lx, Lang::es, "zzz") == "last:last");
+  // Absent: before the first key, between keys, after the last, a prefix
+  // of a key, the other language's key, empty.
+  for (const char* key : {"a", "bord", "border w", "c", "zzzz", ""})
+    CHECK_MESSAGE(lx.translate(Lang::en, key).empty(), key);
+  CHECK(lx.translate(Lang::es, "border").empty());
+  CHECK(lx.translate(Lang::en, "fronter").empty());
+}
+
+TEST_CASE("Lexicon refuses a missing file or one without its header") {
+  bilex::test::TempDir dir;
+  const Lexicon missing(dir.str("none.lexicon"));
+  CHECK_FALSE(missing.available());
+  CHECK(missing.note().find("none.lexicon") != std::string::npos);
+  CHECK(missing.translate(Lang::en, "border").empty());
+  for (const std::string& content :
+       {std::string(kSmallTable), std::string(),
+        std::string(Lexicon::kHeader),  // no newline: truncated
+        std::string(Lexicon::kHeader) + "\nen\tborder\tfrontera:fronter"}) {
+    dir.write("bad.lexicon", content);
+    const Lexicon bad(dir.str("bad.lexicon"));
+    CHECK_FALSE(bad.available());
+    CHECK(bad.note().find("bad.lexicon") != std::string::npos);
+  }
+}
+
+TEST_CASE("the generated lexicon holds apertium-eng-spa's translations") {
+  const Lexicon& lx = Lexicon::instance();
+  REQUIRE_MESSAGE(lx.available(), lx.note());
+  const bilex::Analyzer a;
+  auto key = [&](const std::string& word, Lang lang) {
+    return a.stem(a.tokenize(word).at(0), lang);
+  };
+  auto has = [&](Lang from, const std::string& k, const std::string& text) {
+    for (const bilex::Translation& t : lx.translate(from, k))
+      if (t.text == text) return true;
+    return false;
+  };
+  CHECK(has(Lang::en, key("border", Lang::en), "frontera"));
+  CHECK(has(Lang::en, key("deportations", Lang::en), "deportación"));
+  CHECK(has(Lang::es, key("migración", Lang::es), "migration"));
+  CHECK(has(Lang::es, key("fronteras", Lang::es), "border"));
+  // A multiword unit, translated as a phrase (no stem).
+  const std::string us = key("united", Lang::en) + " " + key("states", Lang::en);
+  bool found = false;
+  for (const bilex::Translation& t : lx.translate(Lang::en, us))
+    found |= t.text == "Estados Unidos" && t.stem.empty();
+  CHECK(found);
+  // The stems are the analyzer's, as the index holds them.
+  for (const bilex::Translation& t :
+       lx.translate(Lang::en, key("border", Lang::en)))
+    if (t.text == "frontera") CHECK(t.stem == key("frontera", Lang::es));
+}
+
+TEST_CASE("one Lexicon answers many threads at once" * doctest::test_suite("threads")) {
+  const Lexicon& lx = Lexicon::instance();
+  REQUIRE_MESSAGE(lx.available(), lx.note());
+  const std::vector<std::string> keys{"border", "wall", "deport", "elect",
+                                      "nosuchkey"};
+  std::vector<std::string> expected;
+  for (const auto& k : keys) expected.push_back(joined(lx, Lang::en, k));
+  std::vector<int> mismatches(8, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 200; ++round)
+        for (size_t i = 0; i < keys.size(); ++i)
+          mismatches[t] += joined(lx, Lang::en, keys[i]) != expected[i];
+    });
+  for (auto& th : threads) th.join();
+  for (int m : mismatches) CHECK(m == 0);
+}

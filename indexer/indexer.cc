@@ -525,6 +525,11 @@ class Writer {
 
   void finish() {
     if (shards_) {
+      // Every input is read: the run's ids (two sets, about 180 bytes an
+      // article) are needed no more, and their memory goes to the
+      // spelling dictionary and the compaction, when the build peaks.
+      std::unordered_set<std::string>().swap(seen_);
+      std::unordered_set<std::string>().swap(run_ids_);
       // Each shard writes the spelling words of one hash part, counted over
       // all shards, so that a word is written once and its count is the
       // build's; the shards write in parallel.

@@ -73,13 +73,45 @@ struct Page {
   std::vector<Xapian::doccount> index;
 };
 
+// Matches fetched beyond a page by relevance, so that a run of equal scores
+// across the page's end is mostly seen whole and ordered here: fetching the
+// page again with Xapian's tie-break is a second match, as costly as the
+// first, and equal scores grow commoner with the archive (articles sharing
+// their text).
+constexpr Xapian::doccount kTieWindow = 20;
+
+// Orders each run of equal scores of p.index: newest first, then by docid,
+// as Xapian's tie-break orders them.
+void order_ties(Page& p) {
+  auto weight = [&](Xapian::doccount i) { return p.mset[i].get_weight(); };
+  for (size_t a = 0; a < p.index.size();) {
+    size_t b = a + 1;
+    while (b < p.index.size() && weight(p.index[b]) == weight(p.index[a])) ++b;
+    if (b - a > 1) {
+      std::vector<std::pair<std::string, Xapian::doccount>> run;
+      for (size_t k = a; k < b; ++k)
+        run.emplace_back(
+            p.mset[p.index[k]].get_document().get_value(schema::kSlotDate),
+            p.index[k]);
+      std::stable_sort(run.begin(), run.end(),
+                       [&](const auto& x, const auto& y) {
+                         if (x.first != y.first) return x.first > y.first;
+                         return *p.mset[x.second] < *p.mset[y.second];
+                       });
+      for (size_t k = a; k < b; ++k) p.index[k] = run[k - a].second;
+    }
+    a = b;
+  }
+}
+
 // Matches [offset, offset + limit) by relevance, the newest first among
 // equal scores, or by date. Breaking ties by date makes Xapian read the
 // date of every candidate it weighs (a fifth of the bench queries' block
 // reads), and ties are rare: the page is fetched by relevance alone with a
-// neighbour on each side. Equal scores within the page are ordered here by
-// the dates of those hits alone; only a tie across the page's edge (which
-// of the equal matches makes the page) fetches it again with the tie-break.
+// neighbour before it and kTieWindow matches after it. Equal scores are
+// ordered here by the dates of the hits fetched; only a run of equal scores
+// across the page's start, or one that goes on past the matches fetched,
+// fetches the page again with the tie-break.
 Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
                  Xapian::doccount offset, Xapian::doccount limit,
                  Xapian::doccount check) {
@@ -87,38 +119,25 @@ Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
   if (sort == SortOrder::relevance) {
     enquire.set_sort_by_relevance();
     const Xapian::doccount before = offset > 0 ? 1 : 0;
-    const Xapian::doccount wanted =
-        std::min<Xapian::doccount>(limit, Xapian::doccount(-1) - 2);
-    p.mset = enquire.get_mset(offset - before, wanted + before + 1, check);
-    const Xapian::doccount first = std::min(before, p.mset.size());
-    const Xapian::doccount end = first + std::min(limit, p.mset.size() - first);
+    const Xapian::doccount wanted = std::min<Xapian::doccount>(
+        limit, Xapian::doccount(-1) - 2 - kTieWindow);
+    const Xapian::doccount asked = wanted + before + 1 + kTieWindow;
+    p.mset = enquire.get_mset(offset - before, asked, check);
+    const Xapian::doccount size = p.mset.size();
+    const Xapian::doccount first = std::min(before, size);
+    const Xapian::doccount end = first + std::min(limit, size - first);
     auto weight = [&](Xapian::doccount i) { return p.mset[i].get_weight(); };
-    const bool edge_tie =
-        (first > 0 && first < end && weight(first - 1) == weight(first)) ||
-        (end > first && end < p.mset.size() && weight(end - 1) == weight(end));
-    if (!edge_tie) {
-      for (Xapian::doccount i = first; i < end; ++i) p.index.push_back(i);
-      // Each run of equal scores: newest first, then by docid, as Xapian's
-      // tie-break orders them.
-      for (size_t a = 0; a < p.index.size();) {
-        size_t b = a + 1;
-        while (b < p.index.size() && weight(p.index[b]) == weight(p.index[a]))
-          ++b;
-        if (b - a > 1) {
-          std::vector<std::pair<std::string, Xapian::doccount>> run;
-          for (size_t k = a; k < b; ++k)
-            run.emplace_back(
-                p.mset[p.index[k]].get_document().get_value(schema::kSlotDate),
-                p.index[k]);
-          std::stable_sort(run.begin(), run.end(),
-                           [&](const auto& x, const auto& y) {
-                             if (x.first != y.first) return x.first > y.first;
-                             return *p.mset[x.second] < *p.mset[y.second];
-                           });
-          for (size_t k = a; k < b; ++k) p.index[k] = run[k - a].second;
-        }
-        a = b;
-      }
+    // The run of equal scores at the page's end, to where it stops.
+    Xapian::doccount stop = end;
+    while (stop > first && stop < size && weight(stop) == weight(end - 1))
+      ++stop;
+    const bool front_tie =
+        first > 0 && first < end && weight(first - 1) == weight(first);
+    const bool open_tie = stop > end && stop == size && size == asked;
+    if (!front_tie && !open_tie) {
+      for (Xapian::doccount i = first; i < stop; ++i) p.index.push_back(i);
+      order_ties(p);
+      p.index.resize(end - first);
       return p;
     }
     enquire.set_sort_by_relevance_then_value(schema::kSlotDate, true);

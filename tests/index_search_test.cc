@@ -327,6 +327,47 @@ TEST_CASE("Searcher: equal scores and equal dates, in one page or many") {
   }
 }
 
+TEST_CASE("Searcher: a run of equal scores past the page, seen whole or not") {
+  // 40 copies of one article, each a day newer than the one before. A page
+  // fetched by relevance alone holds the run's lowest docids; the page must
+  // hold the newest, whether the matches fetched beyond it (see
+  // ranked_page) see the whole run (limit 25) or not (limit 10, pages of 3).
+  TempDir dir;
+  std::string lines;
+  for (int i = 0; i < 40; ++i) {
+    char date[16];
+    std::snprintf(date, sizeof date, "2020-%02d-%02d", 1 + i / 25, 1 + i % 25);
+    lines += "{\"id\":\"r" + std::to_string(i) + "\",\"date\":\"" + date +
+             "\",\"title\":\"Lighthouse keepers\",\"lang\":\"en\",\"body\":"
+             "\"The keepers of the old light met again.\"}\n";
+  }
+  dir.write("in/copies.jsonl", lines);
+  bilex::IndexOptions opts;
+  opts.db = dir.str("db");
+  opts.paths = {dir.str("in")};
+  (void)bilex::run_index(opts, nullptr);
+  bilex::Searcher s(opts.db);
+  auto newest = [](int from, int count) {
+    std::vector<std::string> out;
+    for (int i = from; i > from - count; --i) {
+      std::string id = "r";
+      out.push_back(id += std::to_string(i));
+    }
+    return bilex::test::join(out);
+  };
+  bilex::SearchRequest req;
+  req.query = "lighthouse keepers";
+  for (size_t limit : {10, 25, 40}) {
+    req.limit = limit;
+    CHECK(ids(s.search(req), false) == newest(39, static_cast<int>(limit)));
+  }
+  std::vector<std::string> paged;
+  req.limit = 3;
+  for (req.offset = 0; req.offset < 40; req.offset += 3)
+    paged.push_back(ids(s.search(req), false));
+  CHECK(bilex::test::join(paged) == newest(39, 40));
+}
+
 TEST_CASE("Searcher: the estimated total of some-words matches") {
   // 400 articles: "alpha" in half, "beta" in half, both in a quarter, so
   // that 300 hold one or both. Too many to count; the estimate must be

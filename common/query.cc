@@ -1,6 +1,7 @@
 #include "common/query.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <iterator>
 
@@ -525,16 +526,47 @@ class Parser {
         continue;
       const Lang to = from == Lang::en ? Lang::es : Lang::en;
       std::vector<Xapian::Query> qs;
+      const size_t first = g->bridged.size();
       for (const std::string& key : bridge_keys(words, from))
         for (const Translation& tr : lexicon_->translate(from, key))
           if (qs.size() < kMaxTranslations)
             add_translation(tr, to, field, g, &qs);
       if (qs.empty()) continue;
+      const double weight = bridge_weight(*g, from, field, first);
+      for (size_t i = first; i < g->bridged.size(); ++i)
+        g->bridged[i].weight = weight;
       alternatives->emplace_back(
           Xapian::Query::OP_SCALE_WEIGHT,
           Xapian::Query(Xapian::Query::OP_SYNONYM, qs.begin(), qs.end()),
-          kBridgeWeight);
+          weight);
     }
+  }
+
+  // The weight of the translations g->bridged[first..]: kBridgeWeight,
+  // lowered when they are rarer in the index than the word's own stems in
+  // `from`, so that a translation never outweighs the word itself (BM25
+  // weighs a rare term more): at most kBridgeWeight of the word's weight.
+  double bridge_weight(const MatchGroup& g, Lang from, Field field,
+                       size_t first) const {
+    if (!db_) return kBridgeWeight;
+    Xapian::doccount own = 0, translated = 0;
+    for (const auto& [lang, stem] : g.stems)
+      if (lang == from)
+        own = std::max(own,
+                       db_->get_termfreq(Analyzer::stem_prefix(field, lang) +
+                                         stem));
+    for (size_t i = first; i < g.bridged.size(); ++i)
+      for (const std::string& term : g.bridged[i].terms)
+        translated = std::max(translated, db_->get_termfreq(term));
+    if (own == 0 || translated == 0) return kBridgeWeight;
+    const double n = db_->get_doccount();
+    // BM25's inverse document frequency, as Xapian computes it.
+    auto idf = [n](double df) {
+      double r = (n - df + 0.5) / (df + 0.5);
+      if (r < 2) r = r * 0.5 + 1;
+      return std::log(r);
+    };
+    return kBridgeWeight * std::min(1.0, idf(own) / idf(translated));
   }
 
   // One translation into `to`: its query (added to `qs`) and its record in

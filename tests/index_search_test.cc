@@ -654,6 +654,14 @@ TEST_CASE("Searcher: bridging ranks, highlights and explains a translated match"
   CHECK_FALSE(j["hits"][0].contains("translations"));
   // Off: the Spanish article alone.
   CHECK(ids(search(ix, "frontera")) == "es/frontera.txt");
+  // A translation rarer than the word ("frontera": 1 article, "border": 2)
+  // weighs less, so that it never outweighs the word itself.
+  const bilex::SearchResult b = search(ix, "border", req);
+  REQUIRE(b.hits.size() == 3);
+  CHECK(b.hits[0].id == "en/border.txt");
+  REQUIRE(b.bridged.size() == 1);
+  REQUIRE(!b.bridged[0].second.empty());
+  CHECK(b.bridged[0].second[0].weight < bilex::kBridgeWeight);
   // An English question reaches the Spanish article through "migración".
   CHECK(ids(search(ix, "the migration", bilex::SearchRequest{})).find(
             "es/frontera.txt") != std::string::npos);

@@ -335,7 +335,7 @@ TEST_CASE("Searcher: a run of equal scores past the page, seen whole or not") {
   TempDir dir;
   std::string lines;
   for (int i = 0; i < 40; ++i) {
-    char date[16];
+    char date[32];
     std::snprintf(date, sizeof date, "2020-%02d-%02d", 1 + i / 25, 1 + i % 25);
     lines += "{\"id\":\"r" + std::to_string(i) + "\",\"date\":\"" + date +
              "\",\"title\":\"Lighthouse keepers\",\"lang\":\"en\",\"body\":"

@@ -98,8 +98,7 @@ std::string Lexicon::default_path() {
   const std::filesystem::path exe =
       std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return "share/bilex/en-es.lexicon";
-  return (exe.parent_path().parent_path() / "share" / "bilex" /
-          "en-es.lexicon")
+  return (exe.parent_path().parent_path() / "share" / "bilex" / "en-es.lexicon")
       .string();
 }
 

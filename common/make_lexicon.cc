@@ -42,8 +42,8 @@ std::vector<std::vector<Arc>> read_att(const std::string& path) {
     const auto to = static_cast<uint32_t>(std::stoul(col[1]));
     if (from == to) continue;  // a loop: digits of a number pattern
     if (arcs.size() <= std::max(from, to)) arcs.resize(std::max(from, to) + 1);
-    arcs[from].push_back({to, col[2] == "ε" ? "" : col[2],
-                          col[3] == "ε" ? "" : col[3]});
+    arcs[from].push_back(
+        {to, col[2] == "ε" ? "" : col[2], col[3] == "ε" ? "" : col[3]});
   }
   return arcs;
 }
@@ -57,8 +57,8 @@ bool is_tag(const std::string& s) {
 // the others. Function words are the stopwords of the other language, and
 // numbers are spelled alike.
 int pos_rank(const std::string& tag) {
-  static const std::vector<std::string> kept{"<n>", "<np>", "<adj>",
-                                             "<vblex>", "<adv>"};
+  static const std::vector<std::string> kept{"<n>", "<np>", "<adj>", "<vblex>",
+                                             "<adv>"};
   const auto it = std::find(kept.begin(), kept.end(), tag);
   return it == kept.end() ? -1 : static_cast<int>(it - kept.begin());
 }
@@ -144,8 +144,9 @@ void add_direction(const bilex::Analyzer& a, const std::string& att,
     }
   }
   for (auto& [key, entries] : table) {
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::stable_sort(
+        entries.begin(), entries.end(),
+        [](const auto& x, const auto& y) { return x.first < y.first; });
     std::string line = std::string(bilex::lang_code(from)) + "\t" + key;
     for (const auto& e : entries) line += "\t" + e.second;
     lines->push_back(std::move(line));

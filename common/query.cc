@@ -1,8 +1,8 @@
 #include "common/query.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <iterator>
 
 #include "common/document.h"
@@ -193,8 +193,8 @@ class Parser {
       top = combine_and({top, more}, false);
     }
     if (top.negative) {
-      out_->strict = Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                   match_all(), top.query);
+      out_->strict =
+          Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), top.query);
     } else if (top.filter) {
       out_->filter = top.query;
       out_->strict = match_all();
@@ -552,9 +552,8 @@ class Parser {
     Xapian::doccount own = 0, translated = 0;
     for (const auto& [lang, stem] : g.stems)
       if (lang == from)
-        own = std::max(own,
-                       db_->get_termfreq(Analyzer::stem_prefix(field, lang) +
-                                         stem));
+        own = std::max(
+            own, db_->get_termfreq(Analyzer::stem_prefix(field, lang) + stem));
     for (size_t i = first; i < g.bridged.size(); ++i)
       for (const std::string& term : g.bridged[i].terms)
         translated = std::max(translated, db_->get_termfreq(term));
@@ -588,8 +587,8 @@ class Parser {
       if (b.terms.size() < 2) return;
       for (const BridgedWord& o : g->bridged)
         if (o.terms == b.terms) return;
-      qs->emplace_back(Xapian::Query::OP_PHRASE, b.terms.begin(),
-                       b.terms.end(), b.terms.size());
+      qs->emplace_back(Xapian::Query::OP_PHRASE, b.terms.begin(), b.terms.end(),
+                       b.terms.size());
     }
     g->bridged.push_back(std::move(b));
   }

@@ -219,8 +219,7 @@ void write_built(Xapian::WritableDatabase& db, Xapian::WritableDatabase& lex,
   spelling.add(b.words);
   for (const std::string& w : b.words) {
     if (is_ascii_word(w) || !seen.insert(w).second) continue;
-    lex.add_synonym(std::string(schema::kSpellingForms) + analyzer.fold(w),
-                    w);
+    lex.add_synonym(std::string(schema::kSpellingForms) + analyzer.fold(w), w);
   }
 }
 
@@ -241,12 +240,12 @@ void set_schema_metadata(Xapian::WritableDatabase& db) {
 // synonyms) to a database of its own, `lexicon`; without one, to itself.
 class Shard {
  public:
-  Shard(const fs::path& path, const fs::path* lexicon,
-        const IndexOptions& opts, unsigned number)
+  Shard(const fs::path& path, const fs::path* lexicon, const IndexOptions& opts,
+        unsigned number)
       : db_(path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC),
         lex_(lexicon ? Xapian::WritableDatabase(
-                           lexicon->string(), Xapian::DB_CREATE_OR_OVERWRITE |
-                                                  Xapian::DB_NO_SYNC)
+                           lexicon->string(),
+                           Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC)
                      : db_),
         own_lexicon_(lexicon != nullptr),
         opts_(opts),
@@ -324,9 +323,9 @@ class Shard {
     if (!dict) return;
     (d.lang == Lang::es ? dictionaries_.es : dictionaries_.en) = dict;
     lex_.set_metadata(std::string(schema::kMetaBodyDictionary) +
-                         std::string(lang_code(d.lang)) + "." +
-                         std::to_string(number_),
-                     bytes);
+                          std::string(lang_code(d.lang)) + "." +
+                          std::to_string(number_),
+                      bytes);
   }
 
   void stop() {
@@ -780,9 +779,8 @@ unsigned index_shards(const fs::path& dir) {
   if (fs::exists(dir / "iamglass", ec)) return 1;
   if (!is_index(dir)) return 0;
   try {
-    const std::string n =
-        Xapian::Database((dir / schema::kLexiconDir).string())
-            .get_metadata(std::string(schema::kMetaShards));
+    const std::string n = Xapian::Database((dir / schema::kLexiconDir).string())
+                              .get_metadata(std::string(schema::kMetaShards));
     const unsigned long count = std::strtoul(n.c_str(), nullptr, 10);
     if (count >= 1 && count <= 1024) return static_cast<unsigned>(count);
   } catch (const Xapian::Error&) {
@@ -877,7 +875,8 @@ void write_lexicon(
     const fs::path& build, const std::vector<fs::path>& parts,
     const std::vector<std::pair<std::string, std::string>>& files) {
   Xapian::Database all;
-  for (const fs::path& p : parts) all.add_database(Xapian::Database(p.string()));
+  for (const fs::path& p : parts)
+    all.add_database(Xapian::Database(p.string()));
   const fs::path lexicon = build / schema::kLexiconDir;
   all.compact(lexicon.string());
   all.close();
@@ -1043,8 +1042,8 @@ unsigned shard_count(const IndexOptions& opts, bool fresh, unsigned existing) {
                      ": at most 1024");
   if (!fresh && opts.shards && opts.shards != existing)
     throw UsageError("index " + opts.db + " has " + std::to_string(existing) +
-                     (existing == 1 ? " shard" : " shards") +
-                     "; --shards " + std::to_string(opts.shards) +
+                     (existing == 1 ? " shard" : " shards") + "; --shards " +
+                     std::to_string(opts.shards) +
                      " needs --rebuild (--compact merges shards into one)");
   if (opts.shards) return opts.shards;
   return existing ? existing : 1;

@@ -60,11 +60,10 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
     nlohmann::json problems = nlohmann::json::array();
     for (const bilex::Problem& p : s.problems)
       problems.push_back({{"source", p.source}, {"reason", p.reason}});
-    nlohmann::json j = {
-        {"added", s.added},     {"updated", s.updated},
-        {"removed", s.removed}, {"unchanged", s.unchanged},
-        {"skipped", s.skipped}, {"docs", s.docs},
-        {"seconds", s.seconds}, {"problems", problems}};
+    nlohmann::json j = {{"added", s.added},     {"updated", s.updated},
+                        {"removed", s.removed}, {"unchanged", s.unchanged},
+                        {"skipped", s.skipped}, {"docs", s.docs},
+                        {"seconds", s.seconds}, {"problems", problems}};
     // DESIGN.md's keys, and the shard count of a sharded index.
     if (s.shards > 1) j["shards"] = s.shards;
     std::cout << j.dump(-1, ' ', false,
@@ -118,9 +117,9 @@ int main(int argc, char** argv) {
                "Print the summary as one JSON object on stdout");
   app.add_flag("-q,--quiet", quiet, "No progress and no summary line");
   app.add_option(
-         "PATH", opts.paths,
-         "Directories of .txt/.md articles, JSON Lines files "
-         "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin "
+      "PATH", opts.paths,
+      "Directories of .txt/.md articles, JSON Lines files "
+      "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin "
       "(optional with --compact)");
   try {
     app.parse(argc, argv);

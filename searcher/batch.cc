@@ -81,8 +81,8 @@ size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
                  const SearchRequest& base, std::ostream& out, bool explain,
                  unsigned threads) {
   std::atomic<size_t> failed{0};
-  threads = std::max(1u, std::min<unsigned>(
-                             threads, std::max<size_t>(1, queries.size())));
+  threads = std::max(
+      1u, std::min<unsigned>(threads, std::max<size_t>(1, queries.size())));
   if (threads == 1) {
     Searcher searcher(db, spare_core(1));
     for (const std::string& q : queries)

@@ -45,8 +45,7 @@ int run(Cli& c) {
   r.bridge = c.bridge == "on";
   if (r.bridge && !bilex::Lexicon::instance().available())
     std::cerr << "bilex-search: note: no English-Spanish lexicon ("
-              << bilex::Lexicon::instance().note()
-              << "): query bridging off\n";
+              << bilex::Lexicon::instance().note() << "): query bridging off\n";
   // The hits' translated words, for output that shows them (not --bench).
   r.translations = c.explain || (!c.queries.empty() && !c.bench) ||
                    c.format == "json" || c.format == "jsonl";

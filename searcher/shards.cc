@@ -28,9 +28,8 @@ Xapian::Database open_member(const std::string& line, const std::string& dir) {
   }
   if (type == "remote" && !rest.empty() && rest[0] == ':') {
     const size_t sp = rest.find(' ');
-    const std::string prog = rest.substr(1, sp == std::string::npos
-                                                ? std::string::npos
-                                                : sp - 1);
+    const std::string prog =
+        rest.substr(1, sp == std::string::npos ? std::string::npos : sp - 1);
     const std::string args =
         sp == std::string::npos ? std::string() : rest.substr(sp + 1);
     return Xapian::Remote::open(prog, args);
@@ -40,8 +39,8 @@ Xapian::Database open_member(const std::string& line, const std::string& dir) {
     std::string host = rest.substr(0, colon);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
       host = host.substr(1, host.size() - 2);
-    const auto port =
-        static_cast<unsigned>(std::strtoul(rest.c_str() + colon + 1, nullptr, 10));
+    const auto port = static_cast<unsigned>(
+        std::strtoul(rest.c_str() + colon + 1, nullptr, 10));
     return Xapian::Remote::open(host, port);
   }
   throw IndexError("unknown stub line");
@@ -73,7 +72,8 @@ std::string stub_file_of(const std::string& at) {
 OpenedShards open_members(const std::string& stub, const std::string& name) {
   const std::vector<Member> members = read_members(stub, name);
   const size_t slash = stub.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : stub.substr(0, slash);
+  const std::string dir =
+      slash == std::string::npos ? "." : stub.substr(0, slash);
   OpenedShards out;
   size_t opened = 0;
   for (const Member& m : members) {
@@ -81,20 +81,21 @@ OpenedShards open_members(const std::string& stub, const std::string& name) {
       out.db.add_database(open_member(m.line, dir));
       ++opened;
     } catch (const Xapian::Error& e) {
-      out.unavailable.push_back("database " + std::to_string(m.number) + " of " +
-                                std::to_string(members.size()) + " (" + m.line +
+      out.unavailable.push_back("database " + std::to_string(m.number) +
+                                " of " + std::to_string(members.size()) + " (" +
+                                m.line +
                                 ") did not answer: " + e.get_description());
     } catch (const IndexError& e) {
-      out.unavailable.push_back("database " + std::to_string(m.number) + " of " +
-                                std::to_string(members.size()) + " (" + m.line +
-                                ") did not answer: " + e.what());
+      out.unavailable.push_back("database " + std::to_string(m.number) +
+                                " of " + std::to_string(members.size()) + " (" +
+                                m.line + ") did not answer: " + e.what());
     }
   }
   if (opened == 0)
-    throw IndexError(
-        members.empty()
-            ? "no usable index at " + name + ": its stub lists no database"
-            : unavailable_message(name, out.unavailable));
+    throw IndexError(members.empty()
+                         ? "no usable index at " + name +
+                               ": its stub lists no database"
+                         : unavailable_message(name, out.unavailable));
   return out;
 }
 

@@ -26,14 +26,14 @@ namespace {
 // Words of each language's articles; every article draws from both lists so
 // that stems, accents, suggestions and partial matches all come up.
 const char* const kEnglish[] = {
-    "border",  "wall",      "migrants", "talks",     "officials", "senate",
-    "crossing", "election", "economy",  "prices",    "oil",       "court",
-    "president", "said",    "record",   "governors", "funding",   "policy"};
+    "border",    "wall",     "migrants", "talks",     "officials", "senate",
+    "crossing",  "election", "economy",  "prices",    "oil",       "court",
+    "president", "said",     "record",   "governors", "funding",   "policy"};
 const char* const kSpanish[] = {
-    "frontera",   "muro",      "migración", "conversaciones", "gobierno",
-    "elecciones", "economía",  "precios",   "petróleo",       "tribunal",
-    "presidente", "dijo",      "récord",    "política",       "fondos",
-    "campaña",    "año",       "acuerdo"};
+    "frontera",   "muro",     "migración", "conversaciones", "gobierno",
+    "elecciones", "economía", "precios",   "petróleo",       "tribunal",
+    "presidente", "dijo",     "récord",    "política",       "fondos",
+    "campaña",    "año",      "acuerdo"};
 
 // A fixed pseudo-random sequence (no <random>: its distributions differ
 // between standard libraries).
@@ -134,7 +134,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("Searcher: eight threads on one index answer as one thread does" * doctest::test_suite("threads")) {
+TEST_CASE("Searcher: eight threads on one index answer as one thread does" *
+          doctest::test_suite("threads")) {
   Fixture f;
   constexpr unsigned kThreads = 8;
   // ThreadSanitizer finds a race by the order of events, not by chance: a
@@ -168,7 +169,8 @@ TEST_CASE("Searcher: eight threads on one index answer as one thread does" * doc
   CHECK(wrong == 0);
 }
 
-TEST_CASE("run_batch: the same lines in input order on any thread count" * doctest::test_suite("threads")) {
+TEST_CASE("run_batch: the same lines in input order on any thread count" *
+          doctest::test_suite("threads")) {
   Fixture f;
   const std::vector<std::string> queries(std::begin(kQueries),
                                          std::end(kQueries));

@@ -26,7 +26,8 @@ bool wait_for(F done) {
 
 }  // namespace
 
-TEST_CASE("HelperThread: each task runs once in call after call" * doctest::test_suite("threads")) {
+TEST_CASE("HelperThread: each task runs once in call after call" *
+          doctest::test_suite("threads")) {
   bilex::Analyzer own;
   bilex::HelperThread helper;
   for (size_t n = 0; n < 40; ++n) {
@@ -41,7 +42,8 @@ TEST_CASE("HelperThread: each task runs once in call after call" * doctest::test
   }
 }
 
-TEST_CASE("HelperThread: the helper takes tasks while the caller is busy" * doctest::test_suite("threads")) {
+TEST_CASE("HelperThread: the helper takes tasks while the caller is busy" *
+          doctest::test_suite("threads")) {
   bilex::Analyzer own;
   bilex::HelperThread helper;
   std::atomic<int> started{0};
@@ -63,7 +65,8 @@ TEST_CASE("HelperThread: the helper takes tasks while the caller is busy" * doct
   CHECK(by[1] != nullptr);
 }
 
-TEST_CASE("HelperThread: an exception reaches the caller after every task" * doctest::test_suite("threads")) {
+TEST_CASE("HelperThread: an exception reaches the caller after every task" *
+          doctest::test_suite("threads")) {
   bilex::Analyzer own;
   bilex::HelperThread helper;
   std::vector<std::atomic<int>> runs(10);

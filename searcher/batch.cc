@@ -113,6 +113,64 @@ size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
   return failed;
 }
 
+namespace {
+
+// The latencies of the answered queries (the failed ones are negative),
+// sorted.
+struct Latencies {
+  std::vector<double> sorted;
+  explicit Latencies(const std::vector<double>& all) {
+    for (double l : all)
+      if (l >= 0) sorted.push_back(l);
+    std::sort(sorted.begin(), sorted.end());
+  }
+  double percentile(double p) const {
+    if (sorted.empty()) return 0.0;
+    const size_t i = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
+    return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
+  }
+  double mean() const {
+    return sorted.empty() ? 0.0
+                          : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
+                                static_cast<double>(sorted.size());
+  }
+};
+
+// Open loop: query i is due at start + i / rate; a thread takes the next
+// due query, waits for its time if early, and its latency runs from the
+// time it was due. Returns the latencies; counts in *late the queries
+// started behind time.
+template <typename RunOne>
+std::vector<double> open_loop(unsigned threads, const BenchOptions& opts,
+                              std::chrono::steady_clock::time_point start,
+                              const RunOne& run_one,
+                              std::atomic<size_t>* late) {
+  const auto count = static_cast<size_t>(opts.rate * opts.duration);
+  std::vector<double> latencies(count, -1.0);
+  std::atomic<size_t> next{0};
+  on_threads(threads, [&](unsigned t) {
+    for (size_t i; (i = next.fetch_add(1)) < count;) {
+      const auto due =
+          start +
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+              std::chrono::duration<double>(static_cast<double>(i) /
+                                            opts.rate));
+      if (std::chrono::steady_clock::now() < due) {
+        std::this_thread::sleep_until(due);
+      } else {
+        ++*late;
+      }
+      if (run_one(t, i) >= 0)
+        latencies[i] = std::chrono::duration<double, std::milli>(
+                           std::chrono::steady_clock::now() - due)
+                           .count();
+    }
+  });
+  return latencies;
+}
+
+}  // namespace
+
 void run_bench(const std::string& db, const std::vector<std::string>& queries,
                const SearchRequest& base, const BenchOptions& opts,
                std::ostream& out) {
@@ -123,11 +181,12 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
     searchers.push_back(std::make_unique<Searcher>(db, spare_core(threads)));
   // A query that fails is left out of the figures and counted apart.
   std::atomic<size_t> errors{0};
-  auto run_one = [&](Searcher& s, const std::string& q) {
+  // Query i (of the set, cycling) on thread t's searcher: its latency.
+  auto run_one = [&](unsigned t, size_t i) {
     SearchRequest req = base;
-    req.query = q;
+    req.query = queries[i % queries.size()];
     try {
-      return s.search(req).took_ms;
+      return searchers[t]->search(req).took_ms;
     } catch (const QueryError&) {
       ++errors;
       return -1.0;
@@ -135,72 +194,35 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
   };
   // Warm-up: every query once, the queries spread over the threads.
   on_threads(threads, [&](unsigned t) {
-    for (size_t i = t; i < queries.size(); i += threads)
-      (void)run_one(*searchers[t], queries[i]);
+    for (size_t i = t; i < queries.size(); i += threads) (void)run_one(t, i);
   });
   errors = 0;
   std::vector<double> latencies;
   std::atomic<size_t> late{0};
   const auto start = std::chrono::steady_clock::now();
   if (opts.rate > 0) {
-    // Open loop: query i is due at start + i / rate; a thread takes the next
-    // due query, waits for its time if early, and its latency runs from the
-    // time it was due.
-    const auto count = static_cast<size_t>(opts.rate * opts.duration);
-    latencies.assign(count, -1.0);
-    std::atomic<size_t> next{0};
-    on_threads(threads, [&](unsigned t) {
-      for (size_t i; (i = next.fetch_add(1)) < count;) {
-        const auto due =
-            start +
-            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                std::chrono::duration<double>(static_cast<double>(i) /
-                                              opts.rate));
-        if (std::chrono::steady_clock::now() < due) {
-          std::this_thread::sleep_until(due);
-        } else {
-          ++late;
-        }
-        if (run_one(*searchers[t], queries[i % queries.size()]) >= 0)
-          latencies[i] = std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - due)
-                             .count();
-      }
-    });
+    latencies = open_loop(threads, opts, start, run_one, &late);
   } else {
     latencies.assign(total, -1.0);
     on_threads(threads, [&](unsigned t) {
-      for (size_t i = t; i < total; i += threads)
-        latencies[i] = run_one(*searchers[t], queries[i % queries.size()]);
+      for (size_t i = t; i < total; i += threads) latencies[i] = run_one(t, i);
     });
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  std::vector<double> sorted;
-  for (double l : latencies)
-    if (l >= 0) sorted.push_back(l);
-  std::sort(sorted.begin(), sorted.end());
-  auto pct = [&](double p) {
-    if (sorted.empty()) return 0.0;
-    const size_t i = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
-    return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
-  };
-  const double mean = sorted.empty()
-                          ? 0.0
-                          : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
-                                static_cast<double>(sorted.size());
+  const Latencies l(latencies);
   nlohmann::json j = {
       {"queries", latencies.size()},
       {"errors", errors.load()},
       {"threads", threads},
       {"repeat", opts.repeat},
       {"snippets", base.snippets},
-      {"p50_ms", pct(50)},
-      {"p95_ms", pct(95)},
-      {"p99_ms", pct(99)},
-      {"mean_ms", mean},
-      {"qps", wall > 0 ? static_cast<double>(sorted.size()) / wall : 0.0}};
+      {"p50_ms", l.percentile(50)},
+      {"p95_ms", l.percentile(95)},
+      {"p99_ms", l.percentile(99)},
+      {"mean_ms", l.mean()},
+      {"qps", wall > 0 ? static_cast<double>(l.sorted.size()) / wall : 0.0}};
   if (opts.rate > 0) {
     j["rate_qps"] = opts.rate;
     j["duration_s"] = opts.duration;

@@ -96,17 +96,8 @@ int run(Cli& c) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Cli c;
-  const char* env_db = std::getenv("BILEX_DB");
-  c.db = env_db && *env_db ? env_db : "./index";
-  CLI::App app{
-      "bilex-search: ranked bilingual (English + Spanish) search of "
-      "news articles, with highlighted snippets"};
-  app.set_version_flag("--version",
-                       std::string("bilex-search ") + BILEX_VERSION);
+// The index, what to return and how to show it.
+void add_result_options(CLI::App& app, Cli& c) {
   app.add_option("--db", c.db,
                  "Index directory (default: $BILEX_DB, else ./index)");
   app.add_option("-n,--limit", c.req.limit, "Number of results")
@@ -146,6 +137,10 @@ int main(int argc, char** argv) {
   app.add_flag("--explain", c.explain,
                "Show the parsed query, each hit's score and what each query "
                "word adds to it");
+}
+
+// The weighting: BM25's parameters and pseudo-relevance feedback.
+void add_ranking_options(CLI::App& app, Cli& c) {
   app.add_option_function<std::string>(
       "--bm25",
       [&](const std::string& v) {
@@ -188,6 +183,10 @@ int main(int argc, char** argv) {
           std::to_string(bilex::SearchRequest::kFeedbackMinWords) +
           "+ words: add the TERMS stems that best mark the top DOCS hits, "
           "weighted up to WEIGHT (off, or DOCS,TERMS,WEIGHT)");
+}
+
+// Batch mode and the latency benchmark.
+void add_batch_options(CLI::App& app, Cli& c) {
   app.add_option(
       "--queries", c.queries,
       "Batch mode: one query per line (- for stdin), JSON Lines out");
@@ -213,6 +212,22 @@ int main(int argc, char** argv) {
                "An index of shards: answer from the shards that answer when "
                "some do not (JSON: \"partial\": true; the others named on "
                "stderr)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Cli c;
+  const char* env_db = std::getenv("BILEX_DB");
+  c.db = env_db && *env_db ? env_db : "./index";
+  CLI::App app{
+      "bilex-search: ranked bilingual (English + Spanish) search of "
+      "news articles, with highlighted snippets"};
+  app.set_version_flag("--version",
+                       std::string("bilex-search ") + BILEX_VERSION);
+  add_result_options(app, c);
+  add_ranking_options(app, c);
+  add_batch_options(app, c);
   app.add_option("QUERY", c.words,
                  "Query words, \"phrases\", OR, NOT, -word, prefix*, "
                  "title:, lang:, date:FROM..TO, parentheses");

@@ -197,6 +197,107 @@ std::vector<std::string> matched_translations(const Xapian::Enquire& enquire,
   return out;
 }
 
+// The some-words tier, below the strict matches of `page`: when the page
+// is not full, its rest from the documents with only some of the words
+// (into *rest, appended to *order as partial). Returns the total, strict
+// and partial matches, exact or estimated.
+size_t add_partial_matches(
+    Xapian::Enquire& enquire, const SearchRequest& req, const ParsedQuery& pq,
+    const Xapian::Query& strict, const Xapian::Query& relaxed,
+    const Xapian::Query& filter, const Page& page, Xapian::doccount docs,
+    Page* rest, std::vector<std::pair<Xapian::MSetIterator, bool>>* order) {
+  const Xapian::MSet& mset = page.mset;
+  // The total counts partial matches too, whatever the page holds. When
+  // the page is not full of strict matches, the strict count is exact.
+  const bool fill = page.index.size() < req.limit;
+  const size_t strict_total =
+      fill ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
+  const size_t offset2 =
+      fill && req.offset > strict_total ? req.offset - strict_total : 0;
+  enquire.set_query(filtered(
+      Xapian::Query(Xapian::Query::OP_AND_NOT, relaxed, strict), filter));
+  if (fill) {
+    *rest = ranked_page(
+        enquire, req.sort, static_cast<Xapian::doccount>(offset2),
+        static_cast<Xapian::doccount>(req.limit - page.index.size()), 0);
+    for (Xapian::doccount i : rest->index)
+      order->emplace_back(rest->mset[i], true);
+  }
+  const std::optional<size_t> estimate =
+      filter.empty() ? estimated_partial_matches(pq.relaxed_words, mset, docs,
+                                                 strict_total)
+                     : std::nullopt;
+  const size_t total =
+      strict_total + (estimate ? *estimate : count_matches(enquire));
+  // An estimate never says fewer than the pages show.
+  return std::max(total, req.offset + order->size());
+}
+
+// Milliseconds since `start`.
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// The filter of the request: the query's lang: and date: groups, --lang,
+// --since and --until; empty when there is none.
+Xapian::Query request_filter(const SearchRequest& req, const ParsedQuery& pq) {
+  std::vector<Xapian::Query> filters;
+  if (!pq.filter.empty()) filters.push_back(pq.filter);
+  if (req.lang)
+    filters.emplace_back(std::string(schema::kLang) +
+                         std::string(lang_code(*req.lang)));
+  if (!req.since.empty() || !req.until.empty()) {
+    filters.push_back(
+        date_range(req.since.empty() ? "" : date_key(req.since, "--since"),
+                   req.until.empty() ? "" : date_key(req.until, "--until")));
+  }
+  return filters.empty() ? Xapian::Query()
+                         : Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
+                                         filters.end());
+}
+
+// The stored data of each hit of `order`, read in docid order: neighbours
+// in the B-tree share the blocks read for the one before.
+std::vector<std::string> read_stored(
+    const Xapian::Database& db,
+    const std::vector<std::pair<Xapian::MSetIterator, bool>>& order) {
+  std::vector<std::pair<Xapian::docid, size_t>> by_docid;
+  for (size_t k = 0; k < order.size(); ++k)
+    by_docid.emplace_back(*order[k].first, k);
+  std::sort(by_docid.begin(), by_docid.end());
+  std::vector<std::string> stored(order.size());
+  for (const auto& [did, k] : by_docid)
+    stored[k] = db.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
+  return stored;
+}
+
+// The indexes of `stored`, longest first (stable among equals).
+std::vector<size_t> longest_first(const std::vector<std::string>& stored) {
+  std::vector<size_t> by_size(stored.size());
+  std::iota(by_size.begin(), by_size.end(), size_t{0});
+  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) {
+    return stored[a].size() > stored[b].size();
+  });
+  return by_size;
+}
+
+// The words of a plain-words query that the partial match `it` lacks, as
+// typed (its terms read from its term list).
+std::vector<std::string> missing_words(const Xapian::Enquire& enquire,
+                                       const Xapian::MSetIterator& it,
+                                       const ParsedQuery& pq) {
+  const std::unordered_set<std::string> has(
+      enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+  std::vector<std::string> missing;
+  for (const auto& [label, terms] : pq.relaxed_words)
+    if (std::none_of(terms.begin(), terms.end(),
+                     [&](const std::string& t) { return has.count(t); }))
+      missing.push_back(label);
+  return missing;
+}
+
 }  // namespace
 
 Searcher::Searcher(const std::string& db_path, bool helper) : path_(db_path) {
@@ -467,6 +568,49 @@ void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
   }
 }
 
+// The hits' documents (from their stored data) and snippets, the costliest
+// part of most queries, shared with the helper thread when there is one;
+// the spelling suggestion meanwhile.
+void Searcher::read_hits(const SearchRequest& req, const ParsedQuery& pq,
+                         const Xapian::MSet& mset,
+                         const std::vector<std::string>& stored,
+                         std::vector<Document>* docs_out,
+                         std::vector<Snippet>* snippets_out,
+                         std::optional<std::string>* suggestion) {
+  // The groups' rarity, from the matches' statistics, for choosing among
+  // passages with as many of them.
+  std::vector<uint64_t> weights;
+  if (req.snippets && pq.groups.size() > 1)
+    weights = group_weights(
+        pq.groups, db_.get_doccount(),
+        [&](const std::string& t) -> uint64_t { return mset.get_termfreq(t); });
+
+  std::vector<Document>& docs = *docs_out;
+  std::vector<Snippet>& snippets = *snippets_out;
+  docs.assign(stored.size(), Document());
+  snippets.assign(req.snippets ? stored.size() : 0, Snippet());
+  // Longest first, so that the tasks left at the end are short.
+  const std::vector<size_t> by_size = longest_first(stored);
+  const HelperThread::Task build = [&](const Analyzer& analyzer, size_t i) {
+    const size_t k = by_size[i];
+    docs[k] = from_stored(stored[k], req.snippets);
+    if (!req.snippets) return;
+    snippets[k] = make_snippet(analyzer, docs[k].body, docs[k].lang, pq.groups,
+                               req.snippet_chars, weights);
+    docs[k].body = std::string();
+  };
+  // The spelling check (which reads the index) while the helper starts.
+  const auto check_spelling = [&] {
+    *suggestion = suggest(req.query, pq, &mset);
+  };
+  if (helper_ && req.snippets && stored.size() > 1) {
+    helper_->run(stored.size(), analyzer_, build, check_spelling);
+  } else {
+    check_spelling();
+    for (size_t k = 0; k < stored.size(); ++k) build(analyzer_, k);
+  }
+}
+
 SearchResult Searcher::search_once(const SearchRequest& req) {
   const auto start = std::chrono::steady_clock::now();
   SearchResult r;
@@ -479,26 +623,11 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
       parse_query(req.query, analyzer_, &db_, req.match, lexicon);
   r.query_lang = pq.lang;
   note_bridges(pq, lexicon, &r);
-  std::vector<Xapian::Query> filters;
-  if (!pq.filter.empty()) filters.push_back(pq.filter);
-  if (req.lang)
-    filters.emplace_back(std::string(schema::kLang) +
-                         std::string(lang_code(*req.lang)));
-  if (!req.since.empty() || !req.until.empty()) {
-    filters.push_back(
-        date_range(req.since.empty() ? "" : date_key(req.since, "--since"),
-                   req.until.empty() ? "" : date_key(req.until, "--until")));
-  }
-  const Xapian::Query filter =
-      filters.empty() ? Xapian::Query()
-                      : Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
-                                      filters.end());
+  const Xapian::Query filter = request_filter(req, pq);
   if (pq.strict.empty()) {
     r.suggestion = suggest(req.query, pq, nullptr);
     if (req.explain) r.parsed = filtered(pq.strict, filter).get_description();
-    r.took_ms = std::chrono::duration<double, std::milli>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
+    r.took_ms = ms_since(start);
     return r;
   }
   // Feedback terms rank within the all-words and some-words tiers; they do
@@ -512,7 +641,6 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   }
   // The Xapian query, shown by --explain only (describing it costs).
   if (req.explain) r.parsed = filtered(strict, filter).get_description();
-
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(weighting(req));
 
@@ -531,79 +659,13 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   for (Xapian::doccount i : page.index) order.emplace_back(mset[i], false);
   r.total = mset.get_matches_estimated();
   Page rest;
-  if (!relaxed.empty()) {
-    // The total counts partial matches too, whatever the page holds. When
-    // the page is not full of strict matches, the strict count is exact.
-    const bool fill = page.index.size() < req.limit;
-    const size_t strict_total =
-        fill ? mset.get_matches_lower_bound() : mset.get_matches_estimated();
-    const size_t offset2 =
-        fill && req.offset > strict_total ? req.offset - strict_total : 0;
-    enquire.set_query(filtered(
-        Xapian::Query(Xapian::Query::OP_AND_NOT, relaxed, strict), filter));
-    if (fill) {
-      rest = ranked_page(
-          enquire, req.sort, static_cast<Xapian::doccount>(offset2),
-          static_cast<Xapian::doccount>(req.limit - page.index.size()), 0);
-      for (Xapian::doccount i : rest.index)
-        order.emplace_back(rest.mset[i], true);
-    }
-    const std::optional<size_t> estimate =
-        filter.empty()
-            ? estimated_partial_matches(pq.relaxed_words, mset,
-                                        db_.get_doccount(), strict_total)
-            : std::nullopt;
-    r.total = strict_total + (estimate ? *estimate : count_matches(enquire));
-    // An estimate never says fewer than the pages show.
-    r.total = std::max(r.total, req.offset + order.size());
-  }
-
-  // The hits' stored documents, read in docid order: neighbours in the
-  // B-tree share the blocks read for the one before.
-  std::vector<std::pair<Xapian::docid, size_t>> by_docid;
-  for (size_t k = 0; k < order.size(); ++k)
-    by_docid.emplace_back(*order[k].first, k);
-  std::sort(by_docid.begin(), by_docid.end());
-  std::vector<std::string> stored(order.size());
-  for (const auto& [did, k] : by_docid)
-    stored[k] = db_.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
-
-  // The groups' rarity, from the matches' statistics, for choosing among
-  // passages with as many of them.
-  std::vector<uint64_t> weights;
-  if (req.snippets && pq.groups.size() > 1)
-    weights = group_weights(
-        pq.groups, db_.get_doccount(),
-        [&](const std::string& t) -> uint64_t { return mset.get_termfreq(t); });
-
-  // The documents and their snippets: the costliest part of most queries,
-  // shared with the helper thread when there is one.
-  std::vector<Document> docs(order.size());
-  std::vector<Snippet> snippets(req.snippets ? order.size() : 0);
-  // Longest first, so that the tasks left at the end are short.
-  std::vector<size_t> by_size(order.size());
-  std::iota(by_size.begin(), by_size.end(), size_t{0});
-  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) {
-    return stored[a].size() > stored[b].size();
-  });
-  const HelperThread::Task build = [&](const Analyzer& analyzer, size_t i) {
-    const size_t k = by_size[i];
-    docs[k] = from_stored(stored[k], req.snippets);
-    if (!req.snippets) return;
-    snippets[k] = make_snippet(analyzer, docs[k].body, docs[k].lang, pq.groups,
-                               req.snippet_chars, weights);
-    docs[k].body = std::string();
-  };
-  // The spelling check (which reads the index) while the helper starts.
-  const auto check_spelling = [&] {
-    r.suggestion = suggest(req.query, pq, &mset);
-  };
-  if (helper_ && req.snippets && order.size() > 1) {
-    helper_->run(order.size(), analyzer_, build, check_spelling);
-  } else {
-    check_spelling();
-    for (size_t k = 0; k < order.size(); ++k) build(analyzer_, k);
-  }
+  if (!relaxed.empty())
+    r.total = add_partial_matches(enquire, req, pq, strict, relaxed, filter,
+                                  page, db_.get_doccount(), &rest, &order);
+  std::vector<Document> docs;
+  std::vector<Snippet> snippets;
+  read_hits(req, pq, mset, read_stored(db_, order), &docs, &snippets,
+            &r.suggestion);
 
   size_t rank = req.offset;
   for (size_t k = 0; k < order.size(); ++k) {
@@ -617,25 +679,15 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.lang = d.lang;
     h.score = it.get_weight();
     h.partial = partial;
-    if (partial && req.missing_words) {
-      // The query's terms in this document (read from its term list).
-      const std::unordered_set<std::string> has(
-          enquire.get_matching_terms_begin(it),
-          enquire.get_matching_terms_end(it));
-      for (const auto& [label, terms] : pq.relaxed_words)
-        if (std::none_of(terms.begin(), terms.end(),
-                         [&](const std::string& t) { return has.count(t); }))
-          h.missing.push_back(label);
-    }
+    if (partial && req.missing_words)
+      h.missing = missing_words(enquire, it, pq);
     if (req.snippets) h.snippet = std::move(snippets[k]);
     if (req.explain) explain(req, pq, expansion, &h);
     if (req.translations && !r.bridged.empty())
       h.translations = matched_translations(enquire, it, pq);
     r.hits.push_back(std::move(h));
   }
-  r.took_ms = std::chrono::duration<double, std::milli>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
+  r.took_ms = ms_since(start);
   return r;
 }
 

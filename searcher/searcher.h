@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/analyzer.h"
+#include "common/document.h"
 #include "common/query.h"
 #include "common/snippet.h"
 #include "searcher/helper_thread.h"
@@ -129,6 +130,11 @@ class Searcher {
   void check_index(const Xapian::Database& db);
   bool moved(dev_t dev, ino_t ino) const;
   SearchResult search_once(const SearchRequest& req);
+  void read_hits(const SearchRequest& req, const ParsedQuery& pq,
+                 const Xapian::MSet& mset,
+                 const std::vector<std::string>& stored,
+                 std::vector<Document>* docs, std::vector<Snippet>* snippets,
+                 std::optional<std::string>* suggestion);
   // `stats` (optional): the matches of the query, whose term statistics
   // spare index reads.
   std::optional<std::string> suggest(const std::string& query,

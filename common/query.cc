@@ -244,6 +244,28 @@ class Parser {
     return combine_and(parts, top && !explicit_and);
   }
 
+  // The some-words query of the top level's parts `pos`, and, when every
+  // part is a plain word and nothing is excluded, the words one by one.
+  void set_relaxed(const std::vector<Xapian::Query>& pos,
+                   const std::vector<const Part*>& pos_parts,
+                   bool nothing_excluded) {
+    relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
+    relaxed_words_.clear();
+    if (!nothing_excluded ||
+        !std::all_of(pos_parts.begin(), pos_parts.end(),
+                     [](const Part* p) { return p->word; }))
+      return;
+    for (const Part* p : pos_parts) {
+      ParsedQuery::Word w{
+          p->label,
+          {p->query.get_unique_terms_begin(), p->query.get_unique_terms_end()}};
+      // A repeated word counts once.
+      if (std::none_of(relaxed_words_.begin(), relaxed_words_.end(),
+                       [&](const auto& o) { return o.terms == w.terms; }))
+        relaxed_words_.push_back(std::move(w));
+    }
+  }
+
   Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
     std::vector<Xapian::Query> pos, neg, filters, stops;
     std::vector<const Part*> pos_parts, stop_parts;
@@ -272,22 +294,8 @@ class Parser {
       out.query =
           Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
                         pos.begin(), pos.end());
-      if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1) {
-        relaxed_ = Xapian::Query(Xapian::Query::OP_OR, pos.begin(), pos.end());
-        relaxed_words_.clear();
-        if (neg.empty() && std::all_of(pos_parts.begin(), pos_parts.end(),
-                                       [](const Part* p) { return p->word; })) {
-          for (const Part* p : pos_parts) {
-            ParsedQuery::Word w{p->label,
-                                {p->query.get_unique_terms_begin(),
-                                 p->query.get_unique_terms_end()}};
-            // A repeated word counts once.
-            if (std::none_of(relaxed_words_.begin(), relaxed_words_.end(),
-                             [&](const auto& o) { return o.terms == w.terms; }))
-              relaxed_words_.push_back(std::move(w));
-          }
-        }
-      }
+      if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1)
+        set_relaxed(pos, pos_parts, neg.empty());
     }
     auto apply_negatives = [&](Xapian::Query q) {
       if (neg.empty()) return q;

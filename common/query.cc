@@ -407,8 +407,10 @@ class Parser {
     return p;
   }
 
-  Part word(const Lexeme& l) {
+  // A lang: or date: group: a filter.
+  Part field_filter(const Lexeme& l) const {
     Part p;
+    p.filter = true;
     if (l.field == "lang") {
       const auto lang = parse_lang(l.text);
       if (!lang)
@@ -416,20 +418,59 @@ class Parser {
                          " (expected en, es or und)");
       p.query = Xapian::Query(std::string(schema::kLang) +
                               std::string(lang_code(*lang)));
-      p.filter = true;
       return p;
     }
-    if (l.field == "date") {
-      const size_t dots = l.text.find("..");
-      const std::string from =
-          dots == std::string::npos ? l.text : l.text.substr(0, dots);
-      const std::string to =
-          dots == std::string::npos ? l.text : l.text.substr(dots + 2);
-      p.query = date_range(from.empty() ? "" : date_bound(from, false),
-                           to.empty() ? "" : date_bound(to, true));
-      p.filter = true;
-      return p;
+    const size_t dots = l.text.find("..");
+    const std::string from =
+        dots == std::string::npos ? l.text : l.text.substr(0, dots);
+    const std::string to =
+        dots == std::string::npos ? l.text : l.text.substr(dots + 2);
+    p.query = date_range(from.empty() ? "" : date_bound(from, false),
+                         to.empty() ? "" : date_bound(to, true));
+    return p;
+  }
+
+  // Adds to *alternatives what token `t` of a word matches (its exact form,
+  // its stems per language) and records them in `g`. Returns whether it has
+  // stems (is not a stopword of both languages).
+  bool token_alternatives(const Token& t, Field field, MatchGroup* g,
+                          std::vector<Xapian::Query>* alternatives) const {
+    const WordTerms wt = analyzer_.query_terms(t, field, db_);
+    g->exact.push_back(t.term);
+    if (wt.stems.empty()) {
+      alternatives->emplace_back(wt.exact);
+      return false;
     }
+    // The exact form scores on top of its stem, so that "comunicacion"
+    // ranks comunicación above comunidad (both stem to "comun"), with a
+    // fraction of its weight: the stem carries the word.
+    alternatives->emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                               Xapian::Query(wt.exact), kExactWeight);
+    for (const StemTerms& st : wt.stems) {
+      const bool other = out_->lang != Lang::und && st.lang != out_->lang;
+      // A function word of the query's language is not searched as a
+      // word of the other ("the" in English articles labelled Spanish).
+      // It stays a word of the query, matched by its exact form alone
+      // (unlike a stopword of both languages, left out of longer queries:
+      // docs/ranking.md, experiment 4).
+      if (other && !t.keep && analyzer_.is_stopword(t.term, out_->lang))
+        continue;
+      const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
+      for (const std::string& term : st.terms)
+        g->stems.emplace_back(st.lang, term.substr(strip));
+      Xapian::Query stems(Xapian::Query::OP_SYNONYM, st.terms.begin(),
+                          st.terms.end());
+      if (other)
+        stems = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, stems,
+                              kOtherLanguageWeight);
+      alternatives->push_back(std::move(stems));
+    }
+    return true;
+  }
+
+  Part word(const Lexeme& l) {
+    if (l.field == "lang" || l.field == "date") return field_filter(l);
+    Part p;
     const Field field = l.field == "title" ? Field::title : Field::body;
     const std::vector<Token>& tokens = l.tokens;
     const size_t words = count_words(tokens);
@@ -451,39 +492,8 @@ class Parser {
     }
     std::vector<Xapian::Query> alternatives;
     bool all_stop = true;
-    for (const Token& t : tokens) {
-      const WordTerms wt = analyzer_.query_terms(t, field, db_);
-      g.exact.push_back(t.term);
-      if (wt.stems.empty()) {
-        alternatives.emplace_back(wt.exact);
-        continue;
-      }
-      all_stop = false;
-      // The exact form scores on top of its stem, so that "comunicacion"
-      // ranks comunicación above comunidad (both stem to "comun"), with a
-      // fraction of its weight: the stem carries the word.
-      alternatives.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                                Xapian::Query(wt.exact), kExactWeight);
-      for (const StemTerms& st : wt.stems) {
-        const bool other = out_->lang != Lang::und && st.lang != out_->lang;
-        // A function word of the query's language is not searched as a
-        // word of the other ("the" in English articles labelled Spanish).
-        // It stays a word of the query, matched by its exact form alone
-        // (unlike a stopword of both languages, left out of longer queries:
-        // docs/ranking.md, experiment 4).
-        if (other && !t.keep && analyzer_.is_stopword(t.term, out_->lang))
-          continue;
-        const size_t strip = Analyzer::stem_prefix(field, st.lang).size();
-        for (const std::string& term : st.terms)
-          g.stems.emplace_back(st.lang, term.substr(strip));
-        Xapian::Query stems(Xapian::Query::OP_SYNONYM, st.terms.begin(),
-                            st.terms.end());
-        if (other)
-          stems = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, stems,
-                                kOtherLanguageWeight);
-        alternatives.push_back(std::move(stems));
-      }
-    }
+    for (const Token& t : tokens)
+      if (token_alternatives(t, field, &g, &alternatives)) all_stop = false;
     if (!all_stop) {
       std::vector<Token> words;
       std::copy_if(tokens.begin(), tokens.end(), std::back_inserter(words),

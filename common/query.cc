@@ -158,10 +158,11 @@ class Parser {
  public:
   Parser(std::vector<Lexeme> lexemes, const Analyzer& analyzer,
          const Xapian::Database* db, MatchMode mode, ParsedQuery* out,
-         const Lexicon* lexicon = nullptr)
+         const Lexicon* lexicon = nullptr, const TermStats* stats = nullptr)
       : lx_(std::move(lexemes)),
         analyzer_(analyzer),
         db_(db),
+        stats_(stats),
         mode_(mode),
         out_(out),
         lexicon_(lexicon && lexicon->available() ? lexicon : nullptr) {}
@@ -566,17 +567,17 @@ class Parser {
   // weighs a rare term more): at most kBridgeWeight of the word's weight.
   double bridge_weight(const MatchGroup& g, Lang from, Field field,
                        size_t first) const {
-    if (!db_) return kBridgeWeight;
+    if (!db_ && !stats_) return kBridgeWeight;
     Xapian::doccount own = 0, translated = 0;
     for (const auto& [lang, stem] : g.stems)
       if (lang == from)
-        own = std::max(
-            own, db_->get_termfreq(Analyzer::stem_prefix(field, lang) + stem));
+        own = std::max(own,
+                       termfreq(Analyzer::stem_prefix(field, lang) + stem));
     for (size_t i = first; i < g.bridged.size(); ++i)
       for (const std::string& term : g.bridged[i].terms)
-        translated = std::max(translated, db_->get_termfreq(term));
+        translated = std::max(translated, termfreq(term));
     if (own == 0 || translated == 0) return kBridgeWeight;
-    const double n = db_->get_doccount();
+    const double n = stats_ ? stats_->doccount : db_->get_doccount();
     // BM25's inverse document frequency, as Xapian computes it.
     auto idf = [n](double df) {
       double r = (n - df + 0.5) / (df + 0.5);
@@ -584,6 +585,10 @@ class Parser {
       return std::log(r);
     };
     return kBridgeWeight * std::min(1.0, idf(own) / idf(translated));
+  }
+
+  Xapian::doccount termfreq(const std::string& term) const {
+    return stats_ ? stats_->termfreq(term) : db_->get_termfreq(term);
   }
 
   // One translation into `to`: its query (added to `qs`) and its record in
@@ -677,6 +682,7 @@ class Parser {
   size_t i_ = 0;
   const Analyzer& analyzer_;
   const Xapian::Database* db_;
+  const TermStats* stats_;  // or null: db_'s
   MatchMode mode_;
   ParsedQuery* out_;
   const Lexicon* lexicon_;  // or null: no bridging
@@ -718,7 +724,7 @@ Xapian::Query date_range(const std::string& from, const std::string& to) {
 
 ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
                         const Xapian::Database* db, MatchMode mode,
-                        const Lexicon* lexicon) {
+                        const Lexicon* lexicon, const TermStats* stats) {
   if (text.size() > kMaxQueryBytes)
     throw QueryError("query too long: " + std::to_string(text.size()) +
                      " bytes (at most " + std::to_string(kMaxQueryBytes) + ")");
@@ -731,7 +737,8 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
   ParsedQuery scratch;
   Parser voter(std::move(lexemes), analyzer, nullptr, mode, &scratch);
   out.lang = voter.vote_language();
-  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out, lexicon);
+  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out, lexicon,
+                stats);
   parser.run();
   if (parser.relaxed_possible_) {
     out.relaxed = parser.relaxed_;

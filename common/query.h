@@ -75,6 +75,14 @@ struct ParsedQuery {
   Lang lang = Lang::und;
 };
 
+// Where the parse reads term frequencies (bridging weighs a translation
+// by its rarity): by default the index passed to parse_query; over remote
+// shards, figures fetched beforehand in one round (Searcher).
+struct TermStats {
+  std::function<Xapian::doccount(const std::string&)> termfreq;
+  Xapian::doccount doccount = 0;
+};
+
 // Limits on one query: beyond them a query is refused (QueryError), as
 // matching and highlighting cost grows faster than the number of words.
 inline constexpr size_t kMaxQueryBytes = 64u << 10;
@@ -86,15 +94,16 @@ inline constexpr size_t kMaxQueryWords = 1024;
 // an unterminated quote runs to the end. Throws QueryError for a value that
 // cannot be understood (lang:xx, an invalid date) and for a query over the
 // limits above. `db` supplies the accent
-// variants of stems (may be null). With an available `lexicon`, each word
-// and phrase also searches its translations into the other language than
-// the query's (both ways for a query of und language), weighted
-// kBridgeWeight.
+// variants of stems (may be null), and the term frequencies unless `stats`
+// is given. With an available `lexicon`, each word and phrase also searches
+// its translations into the other language than the query's (both ways for
+// a query of und language), weighted kBridgeWeight.
 [[nodiscard]] ParsedQuery parse_query(std::string_view text,
                                       const Analyzer& analyzer,
                                       const Xapian::Database* db,
                                       MatchMode mode,
-                                      const Lexicon* lexicon = nullptr);
+                                      const Lexicon* lexicon = nullptr,
+                                      const TermStats* stats = nullptr);
 
 // The weight of a word's translations beside the word itself
 // (docs/ranking.md, experiment 11): below 1, so that a same-language match

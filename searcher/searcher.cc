@@ -180,18 +180,51 @@ void note_bridges(const ParsedQuery& pq, const Lexicon* lexicon,
     if (!g.bridged.empty()) r->bridged.emplace_back(g.label, g.bridged);
 }
 
-// The query's translated words that the hit `it` has (all the terms of a
-// multiword one), read from its term list.
-std::vector<std::string> matched_translations(const Xapian::Enquire& enquire,
-                                              const Xapian::MSetIterator& it,
-                                              const ParsedQuery& pq) {
-  const std::unordered_set<std::string> has(
-      enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+// Which of `wanted` (sorted, unique) the document `did` holds: one pass
+// over its term list, skipping to each wanted term. Xapian's
+// get_matching_terms instead looks every term of the document up among
+// every term of the query (feedback terms included), a large part of a
+// query's time when each hit is asked.
+std::unordered_set<std::string> held_terms(
+    const Xapian::Database& db, Xapian::docid did,
+    const std::vector<std::string>& wanted) {
+  std::unordered_set<std::string> held;
+  if (wanted.empty()) return held;
+  Xapian::TermIterator t = db.termlist_begin(did);
+  const Xapian::TermIterator end = db.termlist_end(did);
+  for (const std::string& w : wanted) {
+    t.skip_to(w);
+    if (t == end) break;
+    if (*t == w) held.insert(w);
+  }
+  return held;
+}
+
+// Sorts and deduplicates `terms`.
+std::vector<std::string> sorted_unique(std::vector<std::string> terms) {
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  return terms;
+}
+
+// The terms of the query's translated words.
+std::vector<std::string> translation_terms(const ParsedQuery& pq) {
+  std::vector<std::string> terms;
+  for (const MatchGroup& g : pq.groups)
+    for (const BridgedWord& b : g.bridged)
+      terms.insert(terms.end(), b.terms.begin(), b.terms.end());
+  return sorted_unique(std::move(terms));
+}
+
+// The query's translated words whose terms (all of them, for a multiword
+// one) are in `held`.
+std::vector<std::string> matched_translations(
+    const ParsedQuery& pq, const std::unordered_set<std::string>& held) {
   std::vector<std::string> out;
   for (const MatchGroup& g : pq.groups)
     for (const BridgedWord& b : g.bridged)
       if (std::all_of(b.terms.begin(), b.terms.end(),
-                      [&](const std::string& t) { return has.count(t); }) &&
+                      [&](const std::string& t) { return held.count(t); }) &&
           std::find(out.begin(), out.end(), b.text) == out.end())
         out.push_back(b.text);
   return out;
@@ -231,6 +264,13 @@ size_t add_partial_matches(
       strict_total + (estimate ? *estimate : count_matches(enquire));
   // An estimate never says fewer than the pages show.
   return std::max(total, req.offset + order->size());
+}
+
+// `q` with the feedback terms `expansion` adding to its matches' weights.
+Xapian::Query ranked_by(const Xapian::Query& q,
+                        const Xapian::Query& expansion) {
+  if (q.empty() || expansion.empty()) return q;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, expansion);
 }
 
 // Milliseconds since `start`.
@@ -283,19 +323,37 @@ std::vector<size_t> longest_first(const std::vector<std::string>& stored) {
   return by_size;
 }
 
-// The words of a plain-words query that the partial match `it` lacks, as
-// typed (its terms read from its term list).
-std::vector<std::string> missing_words(const Xapian::Enquire& enquire,
-                                       const Xapian::MSetIterator& it,
-                                       const ParsedQuery& pq) {
-  const std::unordered_set<std::string> has(
-      enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+// The terms of a plain-words query's words.
+std::vector<std::string> relaxed_terms(const ParsedQuery& pq) {
+  std::vector<std::string> terms;
+  for (const auto& w : pq.relaxed_words)
+    terms.insert(terms.end(), w.terms.begin(), w.terms.end());
+  return sorted_unique(std::move(terms));
+}
+
+// The words of a plain-words query that a partial match lacks, as typed:
+// those with none of their terms in `held`.
+std::vector<std::string> missing_words(
+    const ParsedQuery& pq, const std::unordered_set<std::string>& held) {
   std::vector<std::string> missing;
   for (const auto& [label, terms] : pq.relaxed_words)
     if (std::none_of(terms.begin(), terms.end(),
-                     [&](const std::string& t) { return has.count(t); }))
+                     [&](const std::string& t) { return held.count(t); }))
       missing.push_back(label);
   return missing;
+}
+
+// The terms whose presence a hit's output tells (sorted): the translated
+// words it matched, and the words a `partial` match lacks.
+std::vector<std::string> asked_terms(const SearchRequest& req,
+                                     const ParsedQuery& pq, bool partial) {
+  std::vector<std::string> terms;
+  if (req.translations) terms = translation_terms(pq);
+  if (partial && req.missing_words) {
+    const std::vector<std::string> words = relaxed_terms(pq);
+    terms.insert(terms.end(), words.begin(), words.end());
+  }
+  return sorted_unique(std::move(terms));
 }
 
 }  // namespace
@@ -373,6 +431,8 @@ void Searcher::open() {
     dir_ino_ = st.st_ino;
     db_ = std::move(db);
     unavailable_ = std::move(unavailable);
+    const std::string stub = stub_file_of(at);
+    remote_ = !stub.empty() && lists_remote(stub);
     return;
   }
 }
@@ -611,6 +671,34 @@ void Searcher::read_hits(const SearchRequest& req, const ParsedQuery& pq,
   }
 }
 
+// The parse of the request's query. Over remote shards each term frequency
+// the parse reads would be a round trip to every shard in turn: a first
+// parse notes the terms, one match fetches their statistics from all the
+// shards at once, and a second parse reads them.
+ParsedQuery Searcher::parse(const SearchRequest& req,
+                            const Lexicon* lexicon) const {
+  if (!remote_ || !lexicon)
+    return parse_query(req.query, analyzer_, &db_, req.match, lexicon);
+  std::vector<std::string> terms;
+  const TermStats noted{[&](const std::string& t) {
+                          terms.push_back(t);
+                          return Xapian::doccount{1};
+                        },
+                        1};
+  (void)parse_query(req.query, analyzer_, &db_, req.match, lexicon, &noted);
+  if (terms.empty())
+    return parse_query(req.query, analyzer_, &db_, req.match, lexicon);
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  const Xapian::MSet stats = enquire.get_mset(0, 0);
+  const TermStats fetched{
+      [&](const std::string& t) { return stats.get_termfreq(t); },
+      db_.get_doccount()};
+  return parse_query(req.query, analyzer_, &db_, req.match, lexicon,
+                     &fetched);
+}
+
 SearchResult Searcher::search_once(const SearchRequest& req) {
   const auto start = std::chrono::steady_clock::now();
   SearchResult r;
@@ -619,8 +707,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   r.limit = req.limit;
 
   const Lexicon* lexicon = req.bridge ? &Lexicon::instance() : nullptr;
-  const ParsedQuery pq =
-      parse_query(req.query, analyzer_, &db_, req.match, lexicon);
+  const ParsedQuery pq = parse(req, lexicon);
   r.query_lang = pq.lang;
   note_bridges(pq, lexicon, &r);
   const Xapian::Query filter = request_filter(req, pq);
@@ -632,13 +719,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   }
   // Feedback terms rank within the all-words and some-words tiers; they do
   // not add matches.
-  Xapian::Query strict = pq.strict, relaxed = pq.relaxed;
   const Xapian::Query expansion = feedback(req, pq, filter);
-  if (!expansion.empty()) {
-    strict = Xapian::Query(Xapian::Query::OP_AND_MAYBE, strict, expansion);
-    if (!relaxed.empty())
-      relaxed = Xapian::Query(Xapian::Query::OP_AND_MAYBE, relaxed, expansion);
-  }
+  const Xapian::Query strict = ranked_by(pq.strict, expansion);
+  const Xapian::Query relaxed = ranked_by(pq.relaxed, expansion);
   // The Xapian query, shown by --explain only (describing it costs).
   if (req.explain) r.parsed = filtered(strict, filter).get_description();
   Xapian::Enquire enquire(db_);
@@ -667,6 +750,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   read_hits(req, pq, mset, read_stored(db_, order), &docs, &snippets,
             &r.suggestion);
 
+  const std::vector<std::string> asked = asked_terms(req, pq, false);
+  const std::vector<std::string> asked_partial = asked_terms(req, pq, true);
   size_t rank = req.offset;
   for (size_t k = 0; k < order.size(); ++k) {
     const auto& [it, partial] = order[k];
@@ -679,12 +764,12 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.lang = d.lang;
     h.score = it.get_weight();
     h.partial = partial;
-    if (partial && req.missing_words)
-      h.missing = missing_words(enquire, it, pq);
+    const auto held = held_terms(db_, *it, partial ? asked_partial : asked);
+    if (partial && req.missing_words) h.missing = missing_words(pq, held);
     if (req.snippets) h.snippet = std::move(snippets[k]);
     if (req.explain) explain(req, pq, expansion, &h);
     if (req.translations && !r.bridged.empty())
-      h.translations = matched_translations(enquire, it, pq);
+      h.translations = matched_translations(pq, held);
     r.hits.push_back(std::move(h));
   }
   r.took_ms = ms_since(start);

@@ -130,6 +130,7 @@ class Searcher {
   void check_index(const Xapian::Database& db);
   bool moved(dev_t dev, ino_t ino) const;
   SearchResult search_once(const SearchRequest& req);
+  ParsedQuery parse(const SearchRequest& req, const Lexicon* lexicon) const;
   void read_hits(const SearchRequest& req, const ParsedQuery& pq,
                  const Xapian::MSet& mset,
                  const std::vector<std::string>& stored,
@@ -151,6 +152,7 @@ class Searcher {
   ino_t dir_ino_ = 0;
   Xapian::Database db_;
   std::vector<std::string> unavailable_;  // stub members left out
+  bool remote_ = false;  // a stub with remote members
   std::string note_;
   Analyzer analyzer_;
   std::unique_ptr<HelperThread> helper_;  // or none

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <utility>
@@ -67,6 +68,13 @@ std::string stub_file_of(const std::string& at) {
   if (S_ISREG(st.st_mode)) return at;
   const std::string inside = at + "/" + std::string(schema::kStubFile);
   return S_ISDIR(st.st_mode) && ::stat(inside.c_str(), &st) == 0 ? inside : "";
+}
+
+bool lists_remote(const std::string& stub) {
+  const std::vector<Member> members = read_members(stub, stub);
+  return std::any_of(members.begin(), members.end(), [](const Member& m) {
+    return m.line.starts_with("remote ");
+  });
 }
 
 OpenedShards open_members(const std::string& stub, const std::string& name) {

@@ -21,6 +21,9 @@ struct OpenedShards {
 // or "" when `at` is neither.
 std::string stub_file_of(const std::string& at);
 
+// Whether the stub database `stub` lists a remote member.
+bool lists_remote(const std::string& stub);
+
 // Opens each member of the stub database `stub` on its own (Xapian's stub
 // syntax: auto|glass PATH, relative to the stub's directory; remote
 // HOST:PORT; remote :PROGRAM ARGS) and returns the database of those that

@@ -595,6 +595,34 @@ TEST_CASE("bridging: a word also searches its translations, weighted lower") {
   }
 }
 
+TEST_CASE("bridging: term frequencies come from TermStats when given") {
+  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
+  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.add_document(make_doc(
+      a, {"wall-en", "", "", Lang::en, "They build a wall on the border."}));
+  // The index holds one document; the stats say the translations are 100
+  // times rarer than "border" in 10,000 documents, so that they weigh less.
+  std::vector<std::string> asked;
+  const bilex::TermStats stats{[&](const std::string& t) {
+                                 asked.push_back(t);
+                                 return Xapian::doccount{
+                                     t == "ZEborder" ? 1000u : 10u};
+                               },
+                               10000};
+  const auto pq = bilex::parse_query("border", a, &db, MatchMode::ranked,
+                                     &lexicon, &stats);
+  CHECK(std::count(asked.begin(), asked.end(), "ZEborder") > 0);
+  CHECK(std::count(asked.begin(), asked.end(), "ZSfronter") > 0);
+  REQUIRE(pq.groups.size() == 1);
+  for (const auto& w : pq.groups[0].bridged) {
+    if (w.lang != Lang::es) continue;
+    CHECK(w.weight > 0);
+    CHECK(w.weight < 0.6 * bilex::kBridgeWeight);
+  }
+}
+
 TEST_CASE("bridging: a multiword entry bridges a phrase as a phrase") {
   const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
   REQUIRE_MESSAGE(lexicon.available(), lexicon.note());

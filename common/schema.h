@@ -41,7 +41,18 @@ enum Slot : Xapian::valueno {
   kSlotFingerprint = 1,
   kSlotHash = 2,  // content hash of the source text
   kSlotId = 3,    // the document id, for removal of vanished files
+  // The order of equal scores (order_key): sorted in reverse, the newest
+  // first, then by id, the same in one index and in shards. An index built
+  // before it lacks it: its ties then follow document numbers.
+  kSlotOrder = 4,
 };
+
+// kSlotOrder's value: the date slot's "YYYYMMDD" ("00000000" when unknown),
+// then the id.
+inline std::string order_key(std::string_view date_key, std::string_view id) {
+  std::string key = date_key.empty() ? "00000000" : std::string(date_key);
+  return key.append(id);
+}
 
 // Synonym table keys "~" + folded word list the word's accented spellings
 // met in the corpus, so that "did you mean" can show "migración" when the

@@ -141,14 +141,15 @@ Built build_document(const Analyzer& analyzer, Article& a,
   b.doc.add_boolean_term(std::string(schema::kLang) +
                          std::string(lang_code(d.lang)));
   if (!root_term.empty()) b.doc.add_boolean_term(root_term);
-  if (!d.date.empty()) {
-    b.doc.add_value(
-        schema::kSlotDate,
-        d.date.substr(0, 4) + d.date.substr(5, 2) + d.date.substr(8, 2));
-  }
+  const std::string date_key =
+      d.date.empty()
+          ? std::string()
+          : d.date.substr(0, 4) + d.date.substr(5, 2) + d.date.substr(8, 2);
+  if (!date_key.empty()) b.doc.add_value(schema::kSlotDate, date_key);
   b.doc.add_value(schema::kSlotFingerprint, a.fingerprint);
   b.doc.add_value(schema::kSlotHash, a.hash);
   b.doc.add_value(schema::kSlotId, d.id);
+  b.doc.add_value(schema::kSlotOrder, schema::order_key(date_key, d.id));
   b.doc.set_data(to_stored(d, dictionaries.of(d.lang)));
   return b;
 }

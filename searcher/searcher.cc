@@ -80,18 +80,27 @@ struct Page {
 // their text).
 constexpr Xapian::doccount kTieWindow = 20;
 
-// Orders each run of equal scores of p.index: newest first, then by docid,
-// as Xapian's tie-break orders them.
+// Whether two scores are equal but for rounding: one index and shards add
+// up a document's weight from the same statistics in another order.
+bool same_score(double a, double b) {
+  return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b));
+}
+
+// Orders each run of equal scores of p.index as Xapian's tie-break on
+// kSlotOrder does: newest first, then by id (in reverse), the same in one
+// index and in shards; by document number where the slot is missing.
 void order_ties(Page& p) {
   auto weight = [&](Xapian::doccount i) { return p.mset[i].get_weight(); };
   for (size_t a = 0; a < p.index.size();) {
     size_t b = a + 1;
-    while (b < p.index.size() && weight(p.index[b]) == weight(p.index[a])) ++b;
+    while (b < p.index.size() &&
+           same_score(weight(p.index[b]), weight(p.index[a])))
+      ++b;
     if (b - a > 1) {
       std::vector<std::pair<std::string, Xapian::doccount>> run;
       for (size_t k = a; k < b; ++k)
         run.emplace_back(
-            p.mset[p.index[k]].get_document().get_value(schema::kSlotDate),
+            p.mset[p.index[k]].get_document().get_value(schema::kSlotOrder),
             p.index[k]);
       std::stable_sort(run.begin(), run.end(),
                        [&](const auto& x, const auto& y) {
@@ -109,9 +118,9 @@ void order_ties(Page& p) {
 // date of every candidate it weighs (a fifth of the bench queries' block
 // reads), and ties are rare: the page is fetched by relevance alone with a
 // neighbour before it and kTieWindow matches after it. Equal scores are
-// ordered here by the dates of the hits fetched; only a run of equal scores
-// across the page's start, or one that goes on past the matches fetched,
-// fetches the page again with the tie-break.
+// ordered here (order_ties); only a run of equal scores across the page's
+// start, or one that goes on past the matches fetched, fetches the page
+// again with Xapian's tie-break on kSlotOrder.
 Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
                  Xapian::doccount offset, Xapian::doccount limit,
                  Xapian::doccount check) {
@@ -129,10 +138,11 @@ Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
     auto weight = [&](Xapian::doccount i) { return p.mset[i].get_weight(); };
     // The run of equal scores at the page's end, to where it stops.
     Xapian::doccount stop = end;
-    while (stop > first && stop < size && weight(stop) == weight(end - 1))
+    while (stop > first && stop < size &&
+           same_score(weight(stop), weight(end - 1)))
       ++stop;
     const bool front_tie =
-        first > 0 && first < end && weight(first - 1) == weight(first);
+        first > 0 && first < end && same_score(weight(first - 1), weight(first));
     const bool open_tie = stop > end && stop == size && size == asked;
     if (!front_tie && !open_tie) {
       for (Xapian::doccount i = first; i < stop; ++i) p.index.push_back(i);
@@ -140,7 +150,7 @@ Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
       p.index.resize(end - first);
       return p;
     }
-    enquire.set_sort_by_relevance_then_value(schema::kSlotDate, true);
+    enquire.set_sort_by_relevance_then_value(schema::kSlotOrder, true);
   } else {
     enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   }

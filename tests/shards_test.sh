@@ -76,10 +76,6 @@ search_lines() {
   "$SEARCH" --db "$db" --queries "$T/q.txt" -n 20 "$@" | jq -c 'del(.took_ms)'
 }
 
-# Equal scores are ordered by document number among equal dates, which
-# differs between layouts: compare hits as (score, date, id) sets.
-normalized() { jq -c '.hits |= sort_by(-.score, .date, .id)'; }
-
 run "$INDEX" --db "$T/one" --json "$T/news.jsonl" "$T/corpus"
 check "one index built" rc_is 0
 run "$INDEX" --db "$T/sh" --shards 3 --json "$T/news.jsonl" "$T/corpus"
@@ -87,11 +83,10 @@ check "--shards 3 built" rc_is 0
 check "summary says 3 shards, 95 documents" jq_out '.shards == 3 and .docs == 95'
 check "a stub lists the lexicon, then the shards" \
   diff <(grep -v '^#' "$T/sh/XAPIANDB") <(printf 'auto lexicon\nauto shard0\nauto shard1\nauto shard2\n')
-search_lines "$T/one" | normalized >"$T/one.out"
+search_lines "$T/one" >"$T/one.out"
 search_lines "$T/sh" >"$T/sh.out"
-normalized <"$T/sh.out" >"$T/sh.norm"
-check "shards answer as one index (hits, scores, totals, snippets, suggestions)" \
-  diff "$T/one.out" "$T/sh.norm"
+check "shards answer as one index (hits in order, scores, totals, snippets, suggestions)" \
+  diff "$T/one.out" "$T/sh.out"
 check "a suggestion is made through the shards" \
   grep -q '"suggestion":"migración"' "$T/sh.out"
 
@@ -177,10 +172,33 @@ check "... and creates nothing" test ! -e "$T/none"
 run "$INDEX" --db "$T/sh" --compact --json
 check "--compact merges the shards" jq_out '.shards == null and .docs == 95'
 check "... into one database" test -e "$T/sh/iamglass"
-search_lines "$T/sh" | normalized >"$T/compact.out"
+search_lines "$T/sh" >"$T/compact.out"
 check "... that answers as before" diff "$T/one.out" "$T/compact.out"
 run "$INDEX" --db "$T/sh" --json "$T/news.jsonl" "$T/corpus"
 check "... and is updated as one database" jq_out '.shards == null and .unchanged == 95'
+
+# Equal scores: copies of one story under other ids, some on one date. A
+# run of ties inside the page and the matches fetched beyond it, and one
+# longer than that (Xapian's tie-break), are ordered alike by one index and
+# by shards, which number the documents differently.
+python3 - "$T/ties.jsonl" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(60):
+        f.write(json.dumps({"id": "wire-%02d" % ((i * 37) % 60), "lang": "en",
+                            "date": "2024-05-0%d" % (1 + i % 3 if i < 12 else 4),
+                            "title": "Harbour strike", "body": "Dockers walk out at the harbour."}) + "\n")
+EOF
+run "$INDEX" --db "$T/ties1" --json "$T/ties.jsonl"
+run "$INDEX" --db "$T/ties3" --shards 3 --json "$T/ties.jsonl"
+for args in "-n 10" "-n 5 --offset 50" "-n 10 --offset 3"; do
+  # shellcheck disable=SC2086
+  "$SEARCH" --db "$T/ties1" --format json $args harbour | jq -c '[.hits[] | [.id, .date]]' >"$T/ties1.out"
+  # shellcheck disable=SC2086
+  "$SEARCH" --db "$T/ties3" --format json $args harbour | jq -c '[.hits[] | [.id, .date]]' >"$T/ties3.out"
+  check "equal scores in the same order in one index and in 3 shards ($args)" \
+    diff "$T/ties1.out" "$T/ties3.out"
+done
 
 # Killed during an update of 2 shards (it commits every 5,000 articles): the
 # index opens, and the next run converges.

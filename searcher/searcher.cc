@@ -19,6 +19,7 @@
 #include "common/lexicon.h"
 #include "common/schema.h"
 #include "common/stopwords.h"
+#include "searcher/expansion.h"
 #include "searcher/shards.h"
 
 namespace bilex {
@@ -560,14 +561,14 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
 
 // Stem terms of the body that are not the query's own, nor spelled as a
 // function word.
-class FeedbackTerms : public Xapian::ExpandDecider {
+class FeedbackTerms {
  public:
   explicit FeedbackTerms(const ParsedQuery& pq) {
     for (const MatchGroup& g : pq.groups)
       for (const auto& [lang, stem] : g.stems)
         own_.insert(Analyzer::stem_prefix(Field::body, lang) + stem);
   }
-  bool operator()(const std::string& term) const override {
+  bool operator()(const std::string& term) const {
     if (!(term.starts_with(schema::kStemEn) ||
           term.starts_with(schema::kStemEs)) ||
         own_.count(term))
@@ -597,20 +598,24 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
   enquire.set_weighting_scheme(weighting(req));
   enquire.set_query(
       filtered(pq.relaxed.empty() ? pq.strict : pq.relaxed, filter));
-  const Xapian::MSet top =
-      enquire.get_mset(0, static_cast<Xapian::doccount>(req.feedback_docs));
-  if (top.empty()) return {};
-  Xapian::RSet rset;
-  for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+  // Equal scores in the order of every layout, so that shards feed back
+  // the documents one index does.
+  const Page top = ranked_page(enquire, SortOrder::relevance, 0,
+                               static_cast<Xapian::doccount>(req.feedback_docs),
+                               0);
+  if (top.index.empty()) return {};
+  std::vector<Xapian::docid> docs;
+  for (const Xapian::doccount i : top.index) docs.push_back(*top.mset[i]);
   const FeedbackTerms decider(pq);
-  const Xapian::ESet eset = enquire.get_eset(
-      static_cast<Xapian::termcount>(req.feedback_terms), rset, &decider);
+  const std::vector<ExpandTerm> eset =
+      expand_terms(db_, docs, req.feedback_terms,
+                   [&](const std::string& t) { return decider(t); }, remote_);
   if (eset.empty()) return {};
-  const double strongest = eset.begin().get_weight();
+  const double strongest = eset.front().weight;
   std::vector<Xapian::Query> terms;
-  for (auto it = eset.begin(); it != eset.end(); ++it) {
-    terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it),
-                       req.feedback_weight * it.get_weight() / strongest);
+  for (const ExpandTerm& e : eset) {
+    terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(e.term),
+                       req.feedback_weight * e.weight / strongest);
   }
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
@@ -698,10 +703,7 @@ ParsedQuery Searcher::parse(const SearchRequest& req,
   (void)parse_query(req.query, analyzer_, &db_, req.match, lexicon, &noted);
   if (terms.empty())
     return parse_query(req.query, analyzer_, &db_, req.match, lexicon);
-  Xapian::Enquire enquire(db_);
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-  const Xapian::MSet stats = enquire.get_mset(0, 0);
+  const Xapian::MSet stats = statistics_of(db_, terms);
   const TermStats fetched{
       [&](const std::string& t) { return stats.get_termfreq(t); },
       db_.get_doccount()};

@@ -1,0 +1,40 @@
+// Pseudo-relevance feedback's term selection: the terms that best mark a
+// set of documents, weighted as Xapian's Enquire::get_eset weighs them by
+// default (TradEWeight, k = 1), with exact statistics over every member of
+// a combined database.
+//
+// Why not get_eset itself: over the remote protocol it asks each shard, one
+// after the other, for each candidate term's collection frequency (one
+// round trip a term), and over several members it estimates a term's
+// frequency from the members the documents come from. Here the candidates'
+// frequencies come from one match that every member answers at once.
+#pragma once
+
+#include <xapian.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bilex {
+
+struct ExpandTerm {
+  std::string term;
+  double weight = 0;
+};
+
+// The at most `max_terms` terms of `docs` that `accept` lets through, by
+// weight (highest first, then by term), each weighing more than 0. When
+// `remote` (`db` has remote members), the terms' frequencies come from
+// statistics_of; else from a look-up each, which is cheaper locally.
+std::vector<ExpandTerm> expand_terms(
+    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
+    size_t max_terms, const std::function<bool(const std::string&)>& accept,
+    bool remote);
+
+// The statistics of `terms` over every member of `db`, from one match that
+// remote members answer in parallel (MSet::get_termfreq of each term).
+Xapian::MSet statistics_of(const Xapian::Database& db,
+                           const std::vector<std::string>& terms);
+
+}  // namespace bilex

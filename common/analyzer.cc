@@ -746,6 +746,20 @@ std::string Analyzer::exact_prefix(Field field) {
   return field == Field::title ? std::string(schema::kTitle) : std::string();
 }
 
+void Analyzer::index_article(Xapian::Document& doc, std::string_view title,
+                             std::string_view body, Lang lang,
+                             AccentSink* accents,
+                             std::vector<std::string>* words) const {
+  Xapian::termpos pos = 0;
+  if (!title.empty()) {
+    index_text(doc, title, lang, Field::title, &pos, 1, nullptr);
+    pos = 0;
+    index_text(doc, title, lang, Field::body, &pos, kTitleWdf, accents);
+    pos += kTitleGap;
+  }
+  index_text(doc, body, lang, Field::body, &pos, 1, accents, words);
+}
+
 void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
                           Lang lang, Field field, Xapian::termpos* pos,
                           Xapian::termcount wdf_inc, AccentSink* accents,

@@ -115,6 +115,21 @@ class Analyzer {
                   AccentSink* accents,
                   std::vector<std::string>* words = nullptr) const;
 
+  // Title words also count as body words, with this within-document weight.
+  static constexpr Xapian::termcount kTitleWdf = 3;
+  // Position gap between the title and the body, so no phrase spans both.
+  static constexpr Xapian::termpos kTitleGap = 100;
+
+  // Adds an article's words to `doc` as the index holds them: the title as
+  // title words, then again as body words weighing kTitleWdf, a gap, the
+  // body. `accents` receives the title's and body's accent synonyms;
+  // `words` the body's words (index_text). The one recipe of the indexer,
+  // the searcher (which analyzes stored articles again where their term
+  // lists cost round trips), the tests and the tools.
+  void index_article(Xapian::Document& doc, std::string_view title,
+                     std::string_view body, Lang lang, AccentSink* accents,
+                     std::vector<std::string>* words = nullptr) const;
+
   // The terms a query word reaches in `field`, in both languages; `db`
   // (optional) supplies the accented spellings' stems.
   [[nodiscard]] WordTerms query_terms(const Token& token, Field field,

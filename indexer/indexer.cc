@@ -30,10 +30,6 @@ namespace fs = std::filesystem;
 namespace bilex {
 namespace {
 
-// Title words also count as body words, with this within-document weight.
-constexpr Xapian::termcount kTitleWdf = 3;
-// Position gap between the title and the body, so no phrase spans both.
-constexpr Xapian::termpos kTitleGap = 100;
 constexpr size_t kDocsPerThreadBatch = 128;
 constexpr size_t kCommitEvery = 5000;
 // A shard commits this often: Xapian's in-memory postings grow slower to
@@ -125,16 +121,8 @@ Built build_document(const Analyzer& analyzer, Article& a,
     d.lang = detect_language(d.title + "\n" + d.body).lang;
   }
   Built b;
-  Xapian::termpos pos = 0;
-  if (!d.title.empty()) {
-    analyzer.index_text(b.doc, d.title, d.lang, Field::title, &pos, 1, nullptr);
-    pos = 0;
-    analyzer.index_text(b.doc, d.title, d.lang, Field::body, &pos, kTitleWdf,
-                        &b.accents);
-    pos += kTitleGap;
-  }
-  analyzer.index_text(b.doc, d.body, d.lang, Field::body, &pos, 1, &b.accents,
-                      &b.words);
+  analyzer.index_article(b.doc, d.title, d.body, d.lang, &b.accents,
+                         &b.words);
   std::sort(b.words.begin(), b.words.end());
   b.words.erase(std::unique(b.words.begin(), b.words.end()), b.words.end());
   b.doc.add_boolean_term(bounded_term(schema::kId, d.id));

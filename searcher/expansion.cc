@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "common/document.h"
+
 namespace bilex {
 namespace {
 
@@ -20,18 +22,13 @@ struct Relevance {
 // document's length is the sum of its terms' wdf, as Xapian counts it, so
 // that no round trip asks for it.
 std::map<std::string, Relevance> candidates(
-    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
+    const Xapian::Database& db, const std::vector<TermCounts>& docs,
     const std::function<bool(const std::string&)>& accept) {
   const double avlen = db.get_avlength();
   std::map<std::string, Relevance> out;
-  std::vector<std::pair<std::string, Xapian::termcount>> terms;
-  for (const Xapian::docid did : docs) {
-    terms.clear();
+  for (const TermCounts& terms : docs) {
     double len = 0;
-    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
-      terms.emplace_back(*t, t.get_wdf());
-      len += t.get_wdf();
-    }
+    for (const auto& entry : terms) len += entry.second;
     for (const auto& [term, stored_wdf] : terms) {
       if (!accept(term)) continue;
       // A term with no wdf (a boolean one) counts as once, as in Xapian.
@@ -55,6 +52,24 @@ double relevance_weight(double size, double n, double rsize, double r) {
 
 }  // namespace
 
+TermCounts term_counts(const Xapian::Database& db, Xapian::docid did) {
+  TermCounts out;
+  for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t)
+    out.emplace_back(*t, t.get_wdf());
+  return out;
+}
+
+TermCounts analyzed_terms(const Analyzer& analyzer,
+                          const Xapian::Document& stored) {
+  const Document d = from_stored(stored.get_data());
+  Xapian::Document doc;
+  analyzer.index_article(doc, d.title, d.body, d.lang, nullptr);
+  TermCounts out;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    out.emplace_back(*t, t.get_wdf());
+  return out;
+}
+
 Xapian::MSet statistics_of(const Xapian::Database& db,
                            const std::vector<std::string>& terms) {
   Xapian::Enquire enquire(db);
@@ -64,7 +79,7 @@ Xapian::MSet statistics_of(const Xapian::Database& db,
 }
 
 std::vector<ExpandTerm> expand_terms(
-    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
+    const Xapian::Database& db, const std::vector<TermCounts>& docs,
     size_t max_terms, const std::function<bool(const std::string&)>& accept,
     bool remote) {
   const std::map<std::string, Relevance> found = candidates(db, docs, accept);

@@ -14,7 +14,10 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "common/analyzer.h"
 
 namespace bilex {
 
@@ -23,12 +26,25 @@ struct ExpandTerm {
   double weight = 0;
 };
 
+// A document's terms with their within-document frequencies (wdf).
+using TermCounts = std::vector<std::pair<std::string, Xapian::termcount>>;
+
+// The terms of document `did` of `db`, from its term list.
+TermCounts term_counts(const Xapian::Database& db, Xapian::docid did);
+
+// The terms of the article stored in `stored`'s data, analyzed again as the
+// indexer did (Analyzer::index_article), its boolean terms left out: over
+// the remote protocol a term list costs the shard a frequency look-up for
+// every term it sends, the stored article only a read.
+TermCounts analyzed_terms(const Analyzer& analyzer,
+                          const Xapian::Document& stored);
+
 // The at most `max_terms` terms of `docs` that `accept` lets through, by
 // weight (highest first, then by term), each weighing more than 0. When
 // `remote` (`db` has remote members), the terms' frequencies come from
 // statistics_of; else from a look-up each, which is cheaper locally.
 std::vector<ExpandTerm> expand_terms(
-    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
+    const Xapian::Database& db, const std::vector<TermCounts>& docs,
     size_t max_terms, const std::function<bool(const std::string&)>& accept,
     bool remote);
 

@@ -604,8 +604,12 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
                                static_cast<Xapian::doccount>(req.feedback_docs),
                                0);
   if (top.index.empty()) return {};
-  std::vector<Xapian::docid> docs;
-  for (const Xapian::doccount i : top.index) docs.push_back(*top.mset[i]);
+  std::vector<TermCounts> docs;
+  for (const Xapian::doccount i : top.index) {
+    docs.push_back(remote_
+                       ? analyzed_terms(analyzer_, top.mset[i].get_document())
+                       : term_counts(db_, *top.mset[i]));
+  }
   const FeedbackTerms decider(pq);
   const std::vector<ExpandTerm> eset =
       expand_terms(db_, docs, req.feedback_terms,

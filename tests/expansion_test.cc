@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/analyzer.h"
+#include "indexer/indexer.h"
 #include "tests/test_util.h"
 
 namespace bilex {
@@ -51,7 +53,10 @@ TEST_CASE("expand_terms weighs as get_eset does on one database") {
     }
   } decider;
   const Xapian::ESet eset = enquire.get_eset(8, rset, &decider);
-  const std::vector<ExpandTerm> ours = expand_terms(db, rel, 8, not_boolean, false);
+  std::vector<TermCounts> docs;
+  for (const Xapian::docid d : rel) docs.push_back(term_counts(db, d));
+  const std::vector<ExpandTerm> ours =
+      expand_terms(db, docs, 8, not_boolean, false);
 
   REQUIRE(eset.size() == ours.size());
   REQUIRE(ours.size() == 8);
@@ -67,10 +72,10 @@ TEST_CASE("expand_terms: the same over two combined databases") {
   Xapian::WritableDatabase one(dir.str("one"), Xapian::DB_CREATE);
   Xapian::WritableDatabase a(dir.str("a"), Xapian::DB_CREATE);
   Xapian::WritableDatabase b(dir.str("b"), Xapian::DB_CREATE);
-  const std::vector<Xapian::Document> docs = sample_documents();
-  for (size_t d = 0; d < docs.size(); ++d) {
-    one.add_document(docs[d]);
-    (d % 2 == 0 ? a : b).add_document(docs[d]);
+  const std::vector<Xapian::Document> sample = sample_documents();
+  for (size_t d = 0; d < sample.size(); ++d) {
+    one.add_document(sample[d]);
+    (d % 2 == 0 ? a : b).add_document(sample[d]);
   }
   one.commit();
   a.commit();
@@ -80,12 +85,18 @@ TEST_CASE("expand_terms: the same over two combined databases") {
   // Document d of `one` (from 1) is (d-1)/2+1 of a or b; combined, the
   // members interleave, so it keeps its number.
   const std::vector<Xapian::docid> rel{2, 7, 20, 33};
-  const auto whole = expand_terms(Xapian::Database(dir.str("one")), rel, 10,
-                                  not_boolean, false);
+  const Xapian::Database single(dir.str("one"));
+  std::vector<TermCounts> docs;
+  for (const Xapian::docid d : rel) docs.push_back(term_counts(single, d));
+  const auto whole = expand_terms(single, docs, 10, not_boolean, false);
   REQUIRE(whole.size() >= 5);
   // Look-ups each, or the statistics of one match (as for remote members).
   for (const bool one_match : {false, true}) {
-    const auto split = expand_terms(both, rel, 10, not_boolean, one_match);
+    std::vector<TermCounts> split_docs;
+    for (const Xapian::docid d : rel) split_docs.push_back(term_counts(both, d));
+    REQUIRE(split_docs == docs);
+    const auto split = expand_terms(both, split_docs, 10, not_boolean,
+                                    one_match);
     REQUIRE(split.size() == whole.size());
     for (size_t i = 0; i < whole.size(); ++i) {
       CHECK(split[i].term == whole[i].term);
@@ -100,9 +111,30 @@ TEST_CASE("expand_terms: nothing asked, nothing accepted") {
   Xapian::WritableDatabase db(dir.str("one"), Xapian::DB_CREATE);
   for (const Xapian::Document& doc : sample_documents()) db.add_document(doc);
   db.commit();
-  CHECK(expand_terms(db, {1, 2}, 0, not_boolean, false).empty());
+  const std::vector<TermCounts> docs{term_counts(db, 1), term_counts(db, 2)};
+  CHECK(expand_terms(db, docs, 0, not_boolean, false).empty());
   const auto none = [](const std::string&) { return false; };
-  CHECK(expand_terms(db, {1, 2}, 5, none, false).empty());
+  CHECK(expand_terms(db, docs, 5, none, false).empty());
+}
+
+TEST_CASE("analyzed_terms: a stored article gives the terms it was indexed with") {
+  test::TempDir dir;
+  IndexOptions opts;
+  opts.db = dir.str("db");
+  opts.paths = {BILEX_CORPUS_DIR};
+  REQUIRE(run_index(opts, nullptr).docs >= 5);
+  const Xapian::Database db(opts.db);
+  const Analyzer analyzer;
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    TermCounts indexed;
+    for (const auto& [term, wdf] : term_counts(db, *it))
+      if (wdf > 0) indexed.emplace_back(term, wdf);
+    const TermCounts again = analyzed_terms(analyzer, db.get_document(*it));
+    CHECK(again == indexed);
+    Xapian::termcount len = 0;
+    for (const auto& entry : again) len += entry.second;
+    CHECK(len == db.get_doclength(*it));
+  }
 }
 
 }  // namespace

@@ -33,14 +33,7 @@ struct Doc {
 // body, language and date.
 Xapian::Document make_doc(const bilex::Analyzer& a, const Doc& d) {
   Xapian::Document doc;
-  Xapian::termpos pos = 0;
-  if (!d.title.empty()) {
-    a.index_text(doc, d.title, d.lang, Field::title, &pos, 1, nullptr);
-    pos = 0;
-    a.index_text(doc, d.title, d.lang, Field::body, &pos, 3, nullptr);
-    pos += 100;
-  }
-  a.index_text(doc, d.body, d.lang, Field::body, &pos, 1, nullptr);
+  a.index_article(doc, d.title, d.body, d.lang, nullptr);
   std::string lang_term(bilex::schema::kLang);
   lang_term.append(bilex::lang_code(d.lang));  // (GCC 12 -Wrestrict: no +)
   doc.add_boolean_term(lang_term);

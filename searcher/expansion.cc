@@ -59,9 +59,8 @@ TermCounts term_counts(const Xapian::Database& db, Xapian::docid did) {
   return out;
 }
 
-TermCounts analyzed_terms(const Analyzer& analyzer,
-                          const Xapian::Document& stored) {
-  const Document d = from_stored(stored.get_data());
+TermCounts analyzed_terms(const Analyzer& analyzer, std::string_view stored) {
+  const Document d = from_stored(stored);
   Xapian::Document doc;
   analyzer.index_article(doc, d.title, d.body, d.lang, nullptr);
   TermCounts out;

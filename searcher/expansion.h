@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,12 +33,11 @@ using TermCounts = std::vector<std::pair<std::string, Xapian::termcount>>;
 // The terms of document `did` of `db`, from its term list.
 TermCounts term_counts(const Xapian::Database& db, Xapian::docid did);
 
-// The terms of the article stored in `stored`'s data, analyzed again as the
-// indexer did (Analyzer::index_article), its boolean terms left out: over
-// the remote protocol a term list costs the shard a frequency look-up for
-// every term it sends, the stored article only a read.
-TermCounts analyzed_terms(const Analyzer& analyzer,
-                          const Xapian::Document& stored);
+// The terms of the article stored as `stored` (a document's data), analyzed
+// again as the indexer did (Analyzer::index_article), its boolean terms left
+// out: over the remote protocol a term list costs the shard a frequency
+// look-up for every term it sends, the stored article only a read.
+TermCounts analyzed_terms(const Analyzer& analyzer, std::string_view stored);
 
 // The at most `max_terms` terms of `docs` that `accept` lets through, by
 // weight (highest first, then by term), each weighing more than 0. When

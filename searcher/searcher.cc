@@ -309,19 +309,42 @@ Xapian::Query request_filter(const SearchRequest& req, const ParsedQuery& pq) {
                                          filters.end());
 }
 
-// The stored data of each hit of `order`, read in docid order: neighbours
-// in the B-tree share the blocks read for the one before.
+// The stored data of each hit of `order`, from `known` or read in docid
+// order: neighbours in the B-tree share the blocks read for the one before.
 std::vector<std::string> read_stored(
     const Xapian::Database& db,
-    const std::vector<std::pair<Xapian::MSetIterator, bool>>& order) {
+    const std::vector<std::pair<Xapian::MSetIterator, bool>>& order,
+    const StoredData& known) {
   std::vector<std::pair<Xapian::docid, size_t>> by_docid;
   for (size_t k = 0; k < order.size(); ++k)
     by_docid.emplace_back(*order[k].first, k);
   std::sort(by_docid.begin(), by_docid.end());
   std::vector<std::string> stored(order.size());
-  for (const auto& [did, k] : by_docid)
-    stored[k] = db.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
+  for (const auto& [did, k] : by_docid) {
+    const auto it = known.find(did);
+    stored[k] = it != known.end()
+                    ? it->second
+                    : db.get_document(did, Xapian::DOC_ASSUME_VALID).get_data();
+  }
   return stored;
+}
+
+// held_terms from the article stored as `stored`, analyzed again (see
+// analyzed_terms): for remote shards, whose term lists cost round trips.
+std::unordered_set<std::string> held_in_article(
+    const Analyzer& analyzer, std::string_view stored,
+    const std::vector<std::string>& wanted) {
+  std::unordered_set<std::string> held;
+  if (wanted.empty()) return held;
+  const TermCounts terms = analyzed_terms(analyzer, stored);
+  const auto before = [](const auto& entry, const std::string& w) {
+    return entry.first < w;
+  };
+  for (const std::string& w : wanted) {
+    const auto at = std::lower_bound(terms.begin(), terms.end(), w, before);
+    if (at != terms.end() && at->first == w) held.insert(w);
+  }
+  return held;
 }
 
 // The indexes of `stored`, longest first (stable among equals).
@@ -587,7 +610,8 @@ class FeedbackTerms {
 
 Xapian::Query Searcher::feedback(const SearchRequest& req,
                                  const ParsedQuery& pq,
-                                 const Xapian::Query& filter) {
+                                 const Xapian::Query& filter,
+                                 StoredData* stored) {
   size_t words = 0;
   for (const MatchGroup& g : pq.groups)
     if (!g.stems.empty() || !g.phrase.empty()) ++words;
@@ -606,9 +630,14 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
   if (top.index.empty()) return {};
   std::vector<TermCounts> docs;
   for (const Xapian::doccount i : top.index) {
-    docs.push_back(remote_
-                       ? analyzed_terms(analyzer_, top.mset[i].get_document())
-                       : term_counts(db_, *top.mset[i]));
+    const Xapian::docid did = *top.mset[i];
+    if (!remote_) {
+      docs.push_back(term_counts(db_, did));
+      continue;
+    }
+    const std::string& data = (*stored)[did] =
+        top.mset[i].get_document().get_data();
+    docs.push_back(analyzed_terms(analyzer_, data));
   }
   const FeedbackTerms decider(pq);
   const std::vector<ExpandTerm> eset =
@@ -735,7 +764,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   }
   // Feedback terms rank within the all-words and some-words tiers; they do
   // not add matches.
-  const Xapian::Query expansion = feedback(req, pq, filter);
+  StoredData fed;  // the feedback documents' stored data, over remote
+  const Xapian::Query expansion = feedback(req, pq, filter, &fed);
   const Xapian::Query strict = ranked_by(pq.strict, expansion);
   const Xapian::Query relaxed = ranked_by(pq.relaxed, expansion);
   // The Xapian query, shown by --explain only (describing it costs).
@@ -763,8 +793,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
                                   page, db_.get_doccount(), &rest, &order);
   std::vector<Document> docs;
   std::vector<Snippet> snippets;
-  read_hits(req, pq, mset, read_stored(db_, order), &docs, &snippets,
-            &r.suggestion);
+  const std::vector<std::string> stored = read_stored(db_, order, fed);
+  read_hits(req, pq, mset, stored, &docs, &snippets, &r.suggestion);
 
   const std::vector<std::string> asked = asked_terms(req, pq, false);
   const std::vector<std::string> asked_partial = asked_terms(req, pq, true);
@@ -780,7 +810,9 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.lang = d.lang;
     h.score = it.get_weight();
     h.partial = partial;
-    const auto held = held_terms(db_, *it, partial ? asked_partial : asked);
+    const std::vector<std::string>& wanted = partial ? asked_partial : asked;
+    const auto held = remote_ ? held_in_article(analyzer_, stored[k], wanted)
+                              : held_terms(db_, *it, wanted);
     if (partial && req.missing_words) h.missing = missing_words(pq, held);
     if (req.snippets) h.snippet = std::move(snippets[k]);
     if (req.explain) explain(req, pq, expansion, &h);

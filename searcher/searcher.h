@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/analyzer.h"
@@ -103,6 +104,9 @@ struct SearchResult {
 // them, so Searchers on many threads can search one index at once (what
 // they do share, the stored bodies' dictionaries, is immutable and locked:
 // document.h).
+// Documents' stored data by document number.
+using StoredData = std::unordered_map<Xapian::docid, std::string>;
+
 class Searcher {
  public:
   // Opens the index at `db_path`; throws IndexError when there is no usable
@@ -141,8 +145,9 @@ class Searcher {
   std::optional<std::string> suggest(const std::string& query,
                                      const ParsedQuery& pq,
                                      const Xapian::MSet* stats);
+  // Over remote shards, the feedback documents' data go to `stored`.
   Xapian::Query feedback(const SearchRequest& req, const ParsedQuery& pq,
-                         const Xapian::Query& filter);
+                         const Xapian::Query& filter, StoredData* stored);
   void explain(const SearchRequest& req, const ParsedQuery& pq,
                const Xapian::Query& expansion, Hit* hit);
 

@@ -129,7 +129,7 @@ TEST_CASE("analyzed_terms: a stored article gives the terms it was indexed with"
     TermCounts indexed;
     for (const auto& [term, wdf] : term_counts(db, *it))
       if (wdf > 0) indexed.emplace_back(term, wdf);
-    const TermCounts again = analyzed_terms(analyzer, db.get_document(*it));
+    const TermCounts again = analyzed_terms(analyzer, db.get_document(*it).get_data());
     CHECK(again == indexed);
     Xapian::termcount len = 0;
     for (const auto& entry : again) len += entry.second;

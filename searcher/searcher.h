@@ -125,6 +125,11 @@ class Searcher {
   // spelling suggestions and no accent synonyms.
   [[nodiscard]] const std::string& note() const { return note_; }
 
+  // Moves to the index's latest commit: a Searcher otherwise answers from
+  // the commit it opened (a long-lived one, as in bilex-serve, calls this
+  // before each request).
+  void refresh() { db_.reopen(); }
+
  private:
   void open();
   void check_index(const Xapian::Database& db);

@@ -273,6 +273,25 @@ bool known_path(const std::string& path) {
   });
 }
 
+// A request with a body (httplib reads none for GET): refused, and the
+// connection closed, so that the body is never read as the next request.
+// Whether it was refused.
+bool refused_body(const httplib::Request& req, httplib::Response& res) {
+  const std::string length = req.get_header_value("Content-Length");
+  size_t bytes = 0;
+  const auto [end, ec] =
+      std::from_chars(length.data(), length.data() + length.size(), bytes);
+  if (ec != std::errc() || bytes > ServeOptions::kMaxBodyBytes)
+    send_error(res, 413, "request too large: a body of " + length +
+                             " bytes (the API reads none)");
+  else if (req.method == "GET" || req.method == "HEAD")
+    send_error(res, 400, "a " + req.method + " request has no body");
+  else
+    return false;
+  res.set_header("Connection", "close");
+  return true;
+}
+
 }  // namespace
 
 void Server::Impl::routes() {
@@ -318,6 +337,10 @@ void Server::Impl::limits() {
       send_error(res, 503, "server busy: too many connections waiting; retry");
       return httplib::Server::HandlerResponse::Handled;
     }
+    if ((req.has_header("Content-Length") ||
+         req.has_header("Transfer-Encoding")) &&
+        refused_body(req, res))
+      return httplib::Server::HandlerResponse::Handled;
     if (req.method == "GET" || req.method == "HEAD" || !known_path(req.path))
       return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("Allow", "GET, HEAD");

@@ -123,6 +123,7 @@ async function showCounts(s) {
   const el = $("counts");
   el.replaceChildren(document.createTextNode("By language: "));
   for (const [lang, total] of counts) {
+    if (el.childNodes.length > 1) el.appendChild(document.createTextNode(" · "));
     const a = document.createElement("a");
     a.textContent = `${LANGS[lang]} ${total}`;
     link(a, { ...s, lang, offset: 0 });

@@ -79,8 +79,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--connections", o.connections,
                  "Connection threads (default: 8 a searching thread, at "
-                 "least 16); beyond them and a backlog of 64, 503")
+                 "least 16)")
       ->check(CLI::Range(1, 4096));
+  app.add_option("--backlog", o.backlog,
+                 "Connections waiting for a connection thread; beyond, 503 "
+                 "with Retry-After")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

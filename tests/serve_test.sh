@@ -178,6 +178,33 @@ check "no index at start: exit 3" rc_err 3 "$T/none"
 rc=$?
 check "bad port: exit 2" rc_is 2
 
+# Beyond the connection threads and the backlog: 503 with Retry-After. One
+# thread, a backlog of one: an idle connection holds the thread, a second
+# waits, a third is answered 503 at once.
+busy_server() {
+  "$SERVE" --db "$T/idx" --port 0 --threads 1 --connections 1 --backlog 1 \
+    >"$T/busy.out" 2>/dev/null &
+  BUSY=$!
+  local port=""
+  for _ in $(seq 100); do
+    port=$(sed -n 's|.*:\([0-9][0-9]*\)/$|\1|p' "$T/busy.out")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  sleep 0.3
+  exec 4<>"/dev/tcp/127.0.0.1/$port"
+  sleep 0.3
+  rc=$(curl -s -o "$T/out" -D "$T/headers" -w '%{http_code}' --max-time 3 \
+    "http://127.0.0.1:$port/api/search?q=border")
+  exec 3>&- 4>&-
+  kill "$BUSY"
+  wait "$BUSY"
+}
+busy_server
+check "over the backlog: 503" status_json 503 '.error | test("busy")'
+check "over the backlog: Retry-After" header_has "^retry-after: 1"
+
 kill "$SERVER"
 wait "$SERVER"
 rc=$?

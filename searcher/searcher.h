@@ -127,8 +127,14 @@ class Searcher {
 
   // Moves to the index's latest commit: a Searcher otherwise answers from
   // the commit it opened (a long-lived one, as in bilex-serve, calls this
-  // before each request).
-  void refresh() { db_.reopen(); }
+  // before each request). An index swapped or gone is left to the next
+  // search(), which opens it again or says why it cannot.
+  void refresh() noexcept {
+    try {
+      db_.reopen();
+    } catch (const Xapian::Error&) {
+    }
+  }
 
  private:
   void open();

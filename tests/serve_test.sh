@@ -160,6 +160,14 @@ printf 'Zanzibar ferry\n\nThe Zanzibar ferry sailed at dawn.\n' >"$T/news/zanzib
 get "/api/search?q=zanzibar"
 check "after the update: zanzibar" status_json 200 '.hits[0].id == "zanzibar.txt"'
 
+# A rebuilt index, swapped in: opened anew.
+rm "$T/news/zanzibar.txt"
+"$INDEX" --db "$T/idx" --rebuild "$T/news" >/dev/null 2>&1
+get "/api/search?q=zanzibar"
+check "after a rebuild: no zanzibar" status_json 200 '.total == 0'
+get "/api/search?q=border"
+check "after a rebuild: border" status_json 200 '.hits | length > 0'
+
 # An unusable index: 503 with a JSON error; usable again once back.
 mv "$T/idx" "$T/idx.away" && mkdir "$T/idx"
 get "/api/search?q=border"

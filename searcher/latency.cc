@@ -81,12 +81,13 @@ struct Latencies {
 nlohmann::json latency_summary(const std::vector<double>& latencies,
                                double wall) {
   const Latencies l(latencies);
-  return {{"queries", latencies.size()},
-          {"p50_ms", l.percentile(50)},
-          {"p95_ms", l.percentile(95)},
-          {"p99_ms", l.percentile(99)},
-          {"mean_ms", l.mean()},
-          {"qps", wall > 0 ? static_cast<double>(l.sorted.size()) / wall : 0.0}};
+  return {
+      {"queries", latencies.size()},
+      {"p50_ms", l.percentile(50)},
+      {"p95_ms", l.percentile(95)},
+      {"p99_ms", l.percentile(99)},
+      {"mean_ms", l.mean()},
+      {"qps", wall > 0 ? static_cast<double>(l.sorted.size()) / wall : 0.0}};
 }
 
 }  // namespace bilex

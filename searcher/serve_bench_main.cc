@@ -99,7 +99,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "bilex-serve-bench: open-loop latency of bilex-serve's /api/search at "
       "a fixed rate (the twin of bilex-search --bench --rate)"};
-  app.add_option("--url", o.url, "bilex-serve's address")->capture_default_str();
+  app.add_option("--url", o.url, "bilex-serve's address")
+      ->capture_default_str();
   app.add_option("--queries", o.queries, "Query file, one a line")->required();
   app.add_option("--params", o.params,
                  "More parameters of each request, e.g. n=10&lang=es");

@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   CLI::App app{
       "bilex-serve: a search page and a JSON API (GET /api/search) over a "
       "bilex index, read-only"};
-  app.set_version_flag("--version", std::string("bilex-serve ") + BILEX_VERSION);
+  app.set_version_flag("--version",
+                       std::string("bilex-serve ") + BILEX_VERSION);
   app.add_option("--db", o.db,
                  "Index directory (default: $BILEX_DB, else ./index)");
   app.add_option("--host", o.host,

@@ -169,8 +169,7 @@ SearchRequest search_request(const httplib::Request& req) {
     std::string known;
     for (std::string_view p : kParams)
       known += (known.empty() ? "" : ", ") + std::string(p);
-    throw QueryError("unknown parameter '" + name + "' (known: " + known +
-                     ")");
+    throw QueryError("unknown parameter '" + name + "' (known: " + known + ")");
   }
   SearchRequest r;
   r.query = req.get_param_value("q");
@@ -212,8 +211,7 @@ struct Server::Impl {
   void limits();
 };
 
-void Server::Impl::search(const httplib::Request& req,
-                          httplib::Response& res) {
+void Server::Impl::search(const httplib::Request& req, httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   try {
     const SearchRequest r = search_request(req);
@@ -233,10 +231,10 @@ void Server::Impl::health(httplib::Response& res) {
   res.set_header("Cache-Control", "no-store");
   try {
     const Xapian::Database db(opts.db);
-    res.set_content(nlohmann::json{{"status", "ok"},
-                                   {"documents", db.get_doccount()}}
-                        .dump(),
-                    kJson);
+    res.set_content(
+        nlohmann::json{{"status", "ok"}, {"documents", db.get_doccount()}}
+            .dump(),
+        kJson);
   } catch (const Xapian::Error& e) {
     send_error(res, 503, "index " + opts.db + ": " + e.get_description());
   }
@@ -282,8 +280,9 @@ bool refused_body(const httplib::Request& req, httplib::Response& res) {
   const auto [end, ec] =
       std::from_chars(length.data(), length.data() + length.size(), bytes);
   if (ec != std::errc() || bytes > ServeOptions::kMaxBodyBytes)
-    send_error(res, 413, "request too large: a body of " + length +
-                             " bytes (the API reads none)");
+    send_error(res, 413,
+               "request too large: a body of " + length +
+                   " bytes (the API reads none)");
   else if (req.method == "GET" || req.method == "HEAD")
     send_error(res, 400, "a " + req.method + " request has no body");
   else
@@ -297,10 +296,8 @@ bool refused_body(const httplib::Request& req, httplib::Response& res) {
 void Server::Impl::routes() {
   http.Get("/api/search", [this](const httplib::Request& req,
                                  httplib::Response& res) { search(req, res); });
-  http.Get("/api/health",
-           [this](const httplib::Request&, httplib::Response& res) {
-             health(res);
-           });
+  http.Get("/api/health", [this](const httplib::Request&,
+                                 httplib::Response& res) { health(res); });
   size_t count = 0;
   const PageFile* files = page_files(&count);
   for (size_t i = 0; i < count; ++i) {
@@ -344,8 +341,9 @@ void Server::Impl::limits() {
     if (req.method == "GET" || req.method == "HEAD" || !known_path(req.path))
       return httplib::Server::HandlerResponse::Unhandled;
     res.set_header("Allow", "GET, HEAD");
-    send_error(res, 405, "method " + req.method + " not allowed on " +
-                             req.path + " (GET or HEAD)");
+    send_error(res, 405,
+               "method " + req.method + " not allowed on " + req.path +
+                   " (GET or HEAD)");
     return httplib::Server::HandlerResponse::Handled;
   });
 }
@@ -355,11 +353,16 @@ namespace {
 // The words of an error answer httplib makes itself (no handler ran).
 std::string status_words(int status) {
   switch (status) {
-    case 404: return "no such page";
-    case 413: return "request too large";
-    case 414: return "request URI too long";
-    case 431: return "request headers too large";
-    default: return "bad request";
+    case 404:
+      return "no such page";
+    case 413:
+      return "request too large";
+    case 414:
+      return "request URI too long";
+    case 431:
+      return "request headers too large";
+    default:
+      return "bad request";
   }
 }
 
@@ -373,11 +376,12 @@ Server::Server(const ServeOptions& opts) {
   impl_->limits();
   impl_->http.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    secure(res);
-    send_error(res, res.status, status_words(res.status) + ": " + req.path);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        secure(res);
+        send_error(res, res.status, status_words(res.status) + ": " + req.path);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   impl_->http.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         send_error(res, 500, "internal error");

@@ -22,9 +22,9 @@ struct ServeOptions {
   static constexpr unsigned kConnectionsPerThread = 8;
   static constexpr unsigned kMinConnections = 16;
   static constexpr size_t kMaxQueryBytes = 2048;
-  static constexpr size_t kMaxLimit = 100;      // n
-  static constexpr size_t kMaxOffset = 10000;   // offset
-  static constexpr size_t kMaxBodyBytes = 8192; // a request's payload
+  static constexpr size_t kMaxLimit = 100;       // n
+  static constexpr size_t kMaxOffset = 10000;    // offset
+  static constexpr size_t kMaxBodyBytes = 8192;  // a request's payload
 };
 
 // Opens `opts.threads` Searchers on the index (throws IndexError when there

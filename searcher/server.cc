@@ -1,6 +1,5 @@
 #include "searcher/server.h"
 
-#define CPPHTTPLIB_USE_POLL
 #include <httplib.h>
 #include <xapian.h>
 

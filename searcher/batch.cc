@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "searcher/latency.h"
 #include "searcher/printer.h"
 
 namespace bilex {
@@ -36,25 +37,6 @@ bool spare_core(unsigned threads) {
   return 2 * threads <= std::thread::hardware_concurrency();
 }
 
-// Runs body(t) on threads t = 0..n-1 and waits for all; rethrows the first
-// exception one of them threw (a thread that throws is the only one to
-// stop early: the others carry on to the end).
-void on_threads(unsigned n, const std::function<void(unsigned)>& body) {
-  std::mutex mutex;
-  std::exception_ptr error;
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < n; ++t)
-    pool.emplace_back([&, t] {
-      try {
-        body(t);
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!error) error = std::current_exception();
-      }
-    });
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
-}
 }  // namespace
 
 namespace {
@@ -113,64 +95,6 @@ size_t run_batch(const std::string& db, const std::vector<std::string>& queries,
   return failed;
 }
 
-namespace {
-
-// The latencies of the answered queries (the failed ones are negative),
-// sorted.
-struct Latencies {
-  std::vector<double> sorted;
-  explicit Latencies(const std::vector<double>& all) {
-    for (double l : all)
-      if (l >= 0) sorted.push_back(l);
-    std::sort(sorted.begin(), sorted.end());
-  }
-  double percentile(double p) const {
-    if (sorted.empty()) return 0.0;
-    const size_t i = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
-    return sorted[std::min(sorted.size() - 1, i == 0 ? 0 : i - 1)];
-  }
-  double mean() const {
-    return sorted.empty() ? 0.0
-                          : std::accumulate(sorted.begin(), sorted.end(), 0.0) /
-                                static_cast<double>(sorted.size());
-  }
-};
-
-// Open loop: query i is due at start + i / rate; a thread takes the next
-// due query, waits for its time if early, and its latency runs from the
-// time it was due. Returns the latencies; counts in *late the queries
-// started behind time.
-template <typename RunOne>
-std::vector<double> open_loop(unsigned threads, const BenchOptions& opts,
-                              std::chrono::steady_clock::time_point start,
-                              const RunOne& run_one,
-                              std::atomic<size_t>* late) {
-  const auto count = static_cast<size_t>(opts.rate * opts.duration);
-  std::vector<double> latencies(count, -1.0);
-  std::atomic<size_t> next{0};
-  on_threads(threads, [&](unsigned t) {
-    for (size_t i; (i = next.fetch_add(1)) < count;) {
-      const auto due =
-          start +
-          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-              std::chrono::duration<double>(static_cast<double>(i) /
-                                            opts.rate));
-      if (std::chrono::steady_clock::now() < due) {
-        std::this_thread::sleep_until(due);
-      } else {
-        ++*late;
-      }
-      if (run_one(t, i) >= 0)
-        latencies[i] = std::chrono::duration<double, std::milli>(
-                           std::chrono::steady_clock::now() - due)
-                           .count();
-    }
-  });
-  return latencies;
-}
-
-}  // namespace
-
 void run_bench(const std::string& db, const std::vector<std::string>& queries,
                const SearchRequest& base, const BenchOptions& opts,
                std::ostream& out) {
@@ -201,7 +125,8 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
   std::atomic<size_t> late{0};
   const auto start = std::chrono::steady_clock::now();
   if (opts.rate > 0) {
-    latencies = open_loop(threads, opts, start, run_one, &late);
+    latencies =
+        open_loop(threads, opts.rate, opts.duration, start, run_one, &late);
   } else {
     latencies.assign(total, -1.0);
     on_threads(threads, [&](unsigned t) {
@@ -211,18 +136,11 @@ void run_bench(const std::string& db, const std::vector<std::string>& queries,
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  const Latencies l(latencies);
-  nlohmann::json j = {
-      {"queries", latencies.size()},
-      {"errors", errors.load()},
-      {"threads", threads},
-      {"repeat", opts.repeat},
-      {"snippets", base.snippets},
-      {"p50_ms", l.percentile(50)},
-      {"p95_ms", l.percentile(95)},
-      {"p99_ms", l.percentile(99)},
-      {"mean_ms", l.mean()},
-      {"qps", wall > 0 ? static_cast<double>(l.sorted.size()) / wall : 0.0}};
+  nlohmann::json j = latency_summary(latencies, wall);
+  j["errors"] = errors.load();
+  j["threads"] = threads;
+  j["repeat"] = opts.repeat;
+  j["snippets"] = base.snippets;
   if (opts.rate > 0) {
     j["rate_qps"] = opts.rate;
     j["duration_s"] = opts.duration;

@@ -129,6 +129,17 @@ class Searcher {
   // spelling suggestions and no accent synonyms.
   [[nodiscard]] const std::string& note() const { return note_; }
 
+  // Moves to the index's latest commit: a Searcher otherwise answers from
+  // the commit it opened (a long-lived one, as in bilex-serve, calls this
+  // before each request). An index swapped or gone is left to the next
+  // search(), which opens it again or says why it cannot.
+  void refresh() noexcept {
+    try {
+      db_.reopen();
+    } catch (const Xapian::Error&) {
+    }
+  }
+
  private:
   void open();
   void check_index(const Xapian::Database& db);

@@ -158,6 +158,18 @@ void add_ranking_options(CLI::App& app, Cli& c) {
           std::to_string(c.req.bm25_k1).substr(0, 4) + "," +
           std::to_string(c.req.bm25_b).substr(0, 4) + ")");
   app.add_option_function<std::string>(
+      "--weighting",
+      [&](const std::string& v) {
+        try {
+          c.req.weighting = bilex::parse_weighting(v);
+        } catch (const bilex::QueryError& e) {
+          throw CLI::ValidationError(e.what());
+        }
+      },
+      "Ranking model MODEL[:PARAMS] (default: bm25, whose K1,B --bm25 "
+      "also sets): " +
+          bilex::weighting_help());
+  app.add_option_function<std::string>(
       "--feedback",
       [&](const std::string& v) {
         unsigned docs = 0, terms = 0;

@@ -21,6 +21,7 @@
 #include "common/stopwords.h"
 #include "searcher/expansion.h"
 #include "searcher/shards.h"
+#include "searcher/spelling.h"
 
 namespace bilex {
 namespace {
@@ -166,10 +167,9 @@ Xapian::Query filtered(const Xapian::Query& q, const Xapian::Query& filter) {
   return Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
 }
 
-// BM25 with the request's k1 and b; Xapian's defaults for the rest (k2 = 0,
-// k3 = 1, a floor of 0.5 on the normalized document length).
-Xapian::BM25Weight weighting(const SearchRequest& req) {
-  return Xapian::BM25Weight(req.bm25_k1, 0, 1, req.bm25_b, 0.5);
+// The request's weighting scheme (BM25 with its k1 and b by default).
+std::unique_ptr<Xapian::Weight> weighting(const SearchRequest& req) {
+  return make_weight(req.weighting, req.bm25_k1, req.bm25_b);
 }
 
 std::string date_key(const std::string& date, const char* option) {
@@ -528,13 +528,48 @@ SearchResult Searcher::search(const SearchRequest& req) {
   }
 }
 
+// The nearest spelling of `word`, the most frequent among equals. Within one
+// edit (a transposition is one; words are compared folded, so accents are
+// not counted), the index's words, looked up one by one: a word of one
+// article is found though the dictionary of a fresh build leaves it out
+// ("migracoin": "migracion"). Else, for a word no article holds, the
+// dictionary's nearest within two edits. Over remote shards, where each
+// lookup is a round trip, the dictionary's within one edit, then two.
+std::string Searcher::nearest_spelling(const std::string& word,
+                                       bool held) const {
+  std::string s = remote_
+                      ? db_.get_spelling_suggestion(word, 1)
+                      : most_frequent_one_edit(word, [&](const std::string& w) {
+                          return db_.get_termfreq(w);
+                        });
+  if (s.empty() && !held) s = db_.get_spelling_suggestion(word, 2);
+  return s;
+}
+
+// Whether `word`, held by `df` articles, is checked for a misspelling: a
+// word no article holds always; one that some hold when it has kMinLetters
+// letters or more (shorter ones, one edit from many common words, are
+// mostly names and abbreviations: "khan" is not "than") and few articles
+// hold it, or it is long and fewer than one in kRareShare hold it
+// ("goverment", held by 8 of 26,767 bench articles).
+bool Searcher::rare(const std::string& word, uint64_t df) const {
+  constexpr Xapian::doccount kRare = 3, kRareShare = 1000;
+  constexpr size_t kMinLetters = 5, kLongWord = 7;
+  const auto letters = static_cast<size_t>(std::count_if(
+      word.begin(), word.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  if (df == 0) return true;
+  if (letters < kMinLetters) return false;
+  return df <= kRare ||
+         (letters >= kLongWord && df * kRareShare < db_.get_doccount());
+}
+
 std::optional<std::string> Searcher::suggest(const std::string& query,
                                              const ParsedQuery& pq,
                                              const Xapian::MSet* stats) {
   // A word that occurs nowhere, or is a rare misspelling of a common word,
-  // gets the nearest word of the spelling dictionary (the written words of
-  // the corpus), shown in its most frequent spelling.
-  constexpr Xapian::doccount kRare = 3, kRatio = 20;
+  // gets its nearest spelling (nearest_spelling), shown in its most
+  // frequent accented form.
+  constexpr Xapian::doccount kRatio = 20;
   auto spelling_freq = [&](const std::string& w) -> Xapian::doccount {
     Xapian::TermIterator it = db_.spellings_begin();
     it.skip_to(w);
@@ -549,11 +584,12 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
   for (const MatchGroup& g : pq.groups) {
     if (!g.phrase.empty() || !g.prefix.empty() || g.exact.size() != 1) continue;
     const uint64_t df = word_termfreq(g, termfreq);
-    if (df > kRare) continue;
+    if (!rare(g.exact[0], df)) continue;
     // A word the corpus has is corrected only by one edit ("presidnete"),
-    // so that a rare name is not taken for a common word ("blinken" is not
-    // "linked", two edits away).
-    std::string s = db_.get_spelling_suggestion(g.exact[0], df > 0 ? 1 : 2);
+    // and only to a word held by kRatio times as many articles, so that a
+    // rare name is not taken for a common word ("blinken" is not "linked",
+    // two edits away).
+    std::string s = nearest_spelling(g.exact[0], df > 0);
     if (s.empty()) continue;
     const std::string folded = analyzer_.fold(s);
     if (folded == g.exact[0]) continue;
@@ -566,7 +602,7 @@ std::optional<std::string> Searcher::suggest(const std::string& query,
     std::string form;
     for (auto it = db_.synonyms_begin(key); it != db_.synonyms_end(key); ++it) {
       const Xapian::doccount f = spelling_freq(*it);
-      if (f > best) {
+      if (form.empty() || f > best) {
         best = f;
         form = *it;
       }
@@ -619,7 +655,7 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
       words < SearchRequest::kFeedbackMinWords)
     return {};
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(weighting(req));
+  enquire.set_weighting_scheme(*weighting(req));
   enquire.set_query(
       filtered(pq.relaxed.empty() ? pq.strict : pq.relaxed, filter));
   // Equal scores in the order of every layout, so that shards feed back
@@ -661,7 +697,7 @@ void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
                        const Xapian::Query& expansion, Hit* hit) {
   const Xapian::Query only(bounded_term(schema::kId, hit->id));
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(weighting(req));
+  enquire.set_weighting_scheme(*weighting(req));
   for (const MatchGroup& g : pq.groups) {
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, g.query, only));
     const Xapian::MSet m = enquire.get_mset(0, 1);
@@ -771,7 +807,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
   // The Xapian query, shown by --explain only (describing it costs).
   if (req.explain) r.parsed = filtered(strict, filter).get_description();
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(weighting(req));
+  enquire.set_weighting_scheme(*weighting(req));
 
   // Documents with every word first; then, when they run out, documents
   // with only some of them.

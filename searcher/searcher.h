@@ -16,6 +16,7 @@
 #include "common/query.h"
 #include "common/snippet.h"
 #include "searcher/helper_thread.h"
+#include "searcher/weighting.h"
 
 namespace bilex {
 
@@ -42,6 +43,8 @@ struct SearchRequest {
   // docs/ranking.md).
   double bm25_k1 = kDefaultK1;
   double bm25_b = kDefaultB;
+  // The weighting model (searcher/weighting.h): BM25 unless asked.
+  Weighting weighting;
   // Pseudo-relevance feedback, for queries of at least kFeedbackMinWords
   // words: the stems that best tell the top `feedback_docs` hits apart
   // (at most `feedback_terms`) are added to the query, the strongest with
@@ -156,6 +159,8 @@ class Searcher {
   std::optional<std::string> suggest(const std::string& query,
                                      const ParsedQuery& pq,
                                      const Xapian::MSet* stats);
+  std::string nearest_spelling(const std::string& word, bool held) const;
+  bool rare(const std::string& word, uint64_t df) const;
   // Over remote shards, the feedback documents' data go to `stored`.
   Xapian::Query feedback(const SearchRequest& req, const ParsedQuery& pq,
                          const Xapian::Query& filter, StoredData* stored);

@@ -194,6 +194,31 @@ S --explain --color never border
 check "--explain text: a translations line" out_has "^translations of border: .*frontera (es x0"
 S --bridge maybe border
 check "--bridge maybe is a usage error" rc_is 2
+
+echo "# weighting models"
+S --format json --no-snippets border
+jq -c '[.hits[].score]' "$T/out" >"$T/bm25.scores"
+S --format json --no-snippets --weighting bm25 border
+check "--weighting bm25 is the default" eval \
+  '[ "$(jq -c "[.hits[].score]" "$T/out")" = "$(cat "$T/bm25.scores")" ]'
+S --format json --no-snippets --weighting ineb2:1.5 border
+check "--weighting ineb2:1.5: the same hits, other scores" eval \
+  'rc_is 0 && jq -e ".hits | length > 0" "$T/out" >/dev/null && [ "$(jq -c "[.hits[].score]" "$T/out")" != "$(cat "$T/bm25.scores")" ]'
+for m in bm25+ dph dlh pl2 pl2+:1,0.5 inl2 bb2 lm lm:2000 tfidf tfidf:bnn trad; do
+  S --format json --no-snippets --weighting "$m" border
+  check "--weighting $m answers" eval 'rc_is 0 && jq -e ".hits | length > 0" "$T/out" >/dev/null'
+done
+S --weighting okapi border
+check "--weighting okapi: usage error naming the model" \
+  eval 'rc_is 2 && err_has "unknown model .okapi."'
+S --weighting ineb2:0 border
+check "--weighting ineb2:0: usage error" eval 'rc_is 2 && err_has "ineb2:0"'
+S --weighting dph:1 border
+check "--weighting dph:1: dph takes no parameters" eval 'rc_is 2 && err_has "no parameters"'
+S --weighting bm25:1.2,x border
+check "--weighting bm25:1.2,x: not a number" eval 'rc_is 2 && err_has "not a non-negative number"'
+S --weighting tfidf:zzz border
+check "--weighting tfidf:zzz: usage error" rc_is 2
 BILEX_LEXICON=$T/no-such.lexicon run "$SEARCH" --db "$DB" --format json frontera
 check "a missing lexicon: a note, bridging off, still an answer" eval \
   'rc_is 0 && grep -q "no English-Spanish lexicon.*no-such.lexicon.*bridging off" "$T/err" && ids_are "$ES_SEED"'
@@ -202,6 +227,11 @@ S --format json bordr
 check "did you mean: bordr -> border" jq_out '.suggestion == "border"'
 S --format json border
 check "border: no suggestion" jq_out '.suggestion == null'
+S --format json migracoin
+check "did you mean: migracoin -> migración (one edit), not migration (two)" \
+  jq_out '.suggestion == "migración"'
+S --format json Blinken
+check "blinken (a name some articles hold) is not linked" jq_out '.suggestion == null'
 
 echo "# JSON shape"
 S --format json Blinken
@@ -560,8 +590,12 @@ run "$INDEX" --db "$T/db-spell" -q -j 2 "$T/spell.jsonl"
 run "$SEARCH" --db "$T/db-spell" --format json wombatfsh
 check "did you mean: a word of two documents is suggested" \
   jq_out '.suggestion == "wombatfish"'
+run "$SEARCH" --db "$T/db-spell" --format json platyz
+check "did you mean: a word of one document, two edits away, is not" \
+  jq_out '.suggestion == null'
 run "$SEARCH" --db "$T/db-spell" --format json platypz
-check "did you mean: a word of one document is not" jq_out '.suggestion == null'
+check "did you mean: ... one edit away is (among the index's words)" \
+  jq_out '.suggestion == "platypuz"'
 printf '{"id":"s3","body":"The numbatbird sings."}\n' >"$T/spell2.jsonl"
 run "$INDEX" --db "$T/db-spell" -q "$T/spell2.jsonl"
 run "$SEARCH" --db "$T/db-spell" --format json numbatbrd
@@ -593,6 +627,34 @@ check "did you mean: a rare word one edit from a common one is corrected" \
   jq_out '.suggestion == "wombatfish"'
 run "$SEARCH" --db "$T/db-rare" --format json wombatfizz
 check "... one two edits away is not" jq_out '.suggestion == null'
+
+# The nearest spelling first, the most frequent among equals: "migracoin"
+# is one transposition from "migración" (one article) and two edits from
+# "migration" (three); "migraton" one edit from "migration" and "migrator".
+for i in 1 2 3; do
+  printf '{"id":"m%s","body":"Migration talks %s."}\n' "$i" "$i"
+done >"$T/near.jsonl"
+printf '{"id":"m4","lang":"es","body":"La migración sigue."}\n{"id":"m5","body":"A migrator."}\n' \
+  >>"$T/near.jsonl"
+run "$INDEX" --db "$T/db-near" -q "$T/near.jsonl"
+run "$SEARCH" --db "$T/db-near" --format json migracoin
+check "did you mean: the nearest spelling, not the most frequent" \
+  jq_out '.suggestion == "migración"'
+run "$SEARCH" --db "$T/db-near" --format json migraton
+check "... the most frequent among equals" jq_out '.suggestion == "migration"'
+# A misspelling some articles hold, but fewer than one in a thousand, is
+# corrected when a word one edit away is held by 20 times as many.
+python3 - "$T/gov.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(4100):
+        word = "goverment" if i < 4 else "government"
+        f.write(json.dumps({"id": f"g{i}", "body": f"The {word} met on day {i}."}) + "\n")
+PY
+run "$INDEX" --db "$T/db-gov" -q "$T/gov.jsonl"
+run "$SEARCH" --db "$T/db-gov" --format json goverment
+check "did you mean: a misspelling of 4 articles in 4,100" \
+  jq_out '.suggestion == "government"'
 
 echo "# single writer"
 # The holder takes flock(2) on the lock file, as bilex-index does, and

@@ -438,17 +438,30 @@ class Writer {
     files_seen_.clear();
     removal_safe_ = true;
     ReaderCallbacks cb;
-    cb.is_unchanged = [&](const std::string& id, const std::string& fp) {
+    add_change_checks(&cb);
+    add_reports(&cb);
+    const bool complete = read_input(path, cb);
+    flush();
+    if (complete && removal_safe_ && !root_term_.empty() && !fresh_) {
+      remove_vanished();
+      forget_vanished_files();
+    }
+  }
+
+  // The reader's questions: whether an article or a JSON Lines file is
+  // unchanged in the index, or already claimed by another source of the run.
+  void add_change_checks(ReaderCallbacks* cb) {
+    cb->is_unchanged = [this](const std::string& id, const std::string& fp) {
       const auto d = stored(id);
       return d && d->get_value(schema::kSlotFingerprint) == fp;
     };
-    cb.hash_unchanged = [&](const std::string& id, const std::string& hash,
-                            const std::string& fp) {
+    cb->hash_unchanged = [this](const std::string& id, const std::string& hash,
+                                const std::string& fp) {
       const auto d = stored(id);
       return d && d->get_value(schema::kSlotHash) == hash &&
              d->get_value(schema::kSlotFingerprint) == fp;
     };
-    cb.claimed = [&](const std::string& id) {
+    cb->claimed = [this](const std::string& id) {
       if (run_ids_.count(id)) return true;
       // Held by a JSON Lines file skipped as unchanged in this run.
       if (run_skipped_files_.empty()) return false;
@@ -458,7 +471,7 @@ class Writer {
       // (Its own file too: then it is reached again through another root.)
       return run_skipped_files_.count(old_fp) > 0;
     };
-    cb.file_unchanged = [&](const std::string& key, const std::string& fp) {
+    cb->file_unchanged = [this](const std::string& key, const std::string& fp) {
       files_seen_.insert(key);
       file_start_ = seen_.size();
       if (fresh_) return false;
@@ -470,7 +483,12 @@ class Writer {
       summary_.unchanged += rec->articles;
       return true;
     };
-    cb.on_file_read = [&](const std::string& key, const std::string& fp) {
+  }
+
+  // What the reader tells: files read whole, unchanged ids, articles (added
+  // to the index), bytes read and problems (counted in the summary).
+  void add_reports(ReaderCallbacks* cb) {
+    cb->on_file_read = [this](const std::string& key, const std::string& fp) {
       const std::string value = fp + "\n" +
                                 std::to_string(seen_.size() - file_start_) +
                                 "\n" + root_term_;
@@ -484,14 +502,14 @@ class Writer {
       flush();
       db_->lexicon.set_metadata(std::string(schema::kMetaFile) + key, value);
     };
-    cb.on_unchanged = [&](const std::string& id) {
+    cb->on_unchanged = [this](const std::string& id) {
       seen_.insert(id);
       run_ids_.insert(id);
       ++summary_.unchanged;
     };
-    cb.on_article = [&](Article&& a) { add(std::move(a)); };
-    cb.on_consumed = [&](uint64_t n) { summary_.input_read += n; };
-    cb.on_problem = [&](Problem&& p) {
+    cb->on_article = [this](Article&& a) { add(std::move(a)); };
+    cb->on_consumed = [this](uint64_t n) { summary_.input_read += n; };
+    cb->on_problem = [this](Problem&& p) {
       if (p.skipped) {
         ++summary_.skipped;
         if (p.id.empty()) removal_safe_ = false;
@@ -499,12 +517,6 @@ class Writer {
       if (!p.id.empty()) seen_.insert(p.id);
       summary_.problems.push_back(std::move(p));
     };
-    const bool complete = read_input(path, cb);
-    flush();
-    if (complete && removal_safe_ && !root_term_.empty() && !fresh_) {
-      remove_vanished();
-      forget_vanished_files();
-    }
   }
 
   // For a fresh build: the records of the files read whole, to be written

@@ -49,12 +49,6 @@ void append_utf8(std::string* out, UChar32 c) {
   if (!error) out->append(buf, static_cast<size_t>(n));
 }
 
-size_t code_points(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   size_t start = 0;
@@ -199,7 +193,7 @@ void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
     const bool acronym =
         t.find('@') == std::string::npos &&
         std::all_of(parts.begin(), parts.end(), [](auto p) {
-          return !p.empty() && code_points(p) <= 2 && !is_digit(p.front());
+          return !p.empty() && utf8_code_points(p) <= 2 && !is_digit(p.front());
         });
     if (acronym) {  // "U.S." -> "us", "EE.UU." -> "eeuu"
       std::erase(t, '.');
@@ -778,7 +772,7 @@ void Analyzer::index_text(Xapian::Document& doc, std::string_view text,
     *pos = p;
     term.assign(exact).append(t.term);
     doc.add_posting(term, p, wdf_inc);
-    if (words && !t.alternative && !t.keep && code_points(t.term) >= 3 &&
+    if (words && !t.alternative && !t.keep && utf8_code_points(t.term) >= 3 &&
         !is_digit(t.term.front()) &&
         t.term.find_first_of(".@'") == std::string::npos) {
       words->push_back(t.accented.empty() ? t.term : t.accented);

@@ -151,7 +151,7 @@ class Analyzer {
   mutable Xapian::Stem stem_es_;
   // Stems of recent words per language: a direct-mapped table of words and
   // stems held in place, one cache line a slot, so that a lookup costs one
-  // memory access (a hash map of strings cost three, 16% of indexing).
+  // memory access (a hash map of strings cost three; docs/performance.md).
   struct alignas(64) StemSlot {
     uint8_t key_size = 0, stem_size = 0;
     bool used = false;

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/error.h"
 #include "common/unicode.h"
 
 namespace bilex {
@@ -93,89 +94,98 @@ std::optional<std::string> parse_iso_date(std::string_view s) {
   return std::string(s.substr(0, 10));
 }
 
+namespace {
+
+// One "key: value" line of front matter into `doc` (title, date, lang).
+void read_front_matter_line(std::string_view kv, Document* doc) {
+  const size_t colon = kv.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string key(trim(kv.substr(0, colon)));
+  std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+  std::string_view value = trim(kv.substr(colon + 1));
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front()) {
+    value = value.substr(1, value.size() - 2);
+  }
+  if (key == "title") doc->title = std::string(value);
+  if (key == "date") doc->date = parse_iso_date(value).value_or("");
+  if (key == "lang" || key == "language") {
+    if (auto l = parse_lang(value)) {
+      doc->lang = *l;
+      doc->lang_given = true;
+    }
+  }
+}
+
+// 1. A front-matter block: "---" lines around "key: value" lines. Read
+//    into `doc` and removed from *rest when closed within its first lines.
+void take_front_matter(std::string_view* rest, Document* doc) {
+  if (!rest->starts_with("---")) return;
+  const auto lines = first_lines(*rest, 64);
+  if (lines.empty() || trim(rest->substr(0, lines[0].end)) != "---") return;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    auto line_at = [&](size_t k) {
+      return rest->substr(lines[k].begin, lines[k].end - lines[k].begin);
+    };
+    if (trim(line_at(i)) != "---") continue;
+    for (size_t j = 1; j < i; ++j) read_front_matter_line(line_at(j), doc);
+    rest->remove_prefix(lines[i].next);
+    return;
+  }
+}
+
+// 2. A leading "date YYYY-MM-DD" marker.
+void take_date_marker(std::string* body, Document* doc) {
+  if (!doc->date.empty() || !body->starts_with("date ")) return;
+  if (auto d = parse_iso_date(std::string_view(*body).substr(5, 10))) {
+    doc->date = *d;
+    body->erase(0, 15);
+    strip_leading_blank_lines(body);
+  }
+}
+
+// 3. An ISO date (optionally with a time) alone on one of the first lines.
+void take_date_line(std::string* body, Document* doc) {
+  if (!doc->date.empty()) return;
+  for (const Line& l : first_lines(*body, 5)) {
+    const std::string_view line =
+        trim(std::string_view(*body).substr(l.begin, l.end - l.begin));
+    if (line.size() > 25) continue;
+    if (auto d = parse_iso_date(line)) {
+      doc->date = *d;
+      body->erase(l.begin, l.next - l.begin);
+      return;
+    }
+  }
+}
+
+// 4. The first line as the title when it reads as a headline and more text
+//    follows.
+void take_headline(std::string* body, Document* doc) {
+  if (!doc->title.empty()) return;
+  const auto lines = first_lines(*body, 2);
+  if (lines.size() != 2) return;
+  const std::string_view first =
+      std::string_view(*body).substr(lines[0].begin, lines[0].end);
+  if (reads_as_headline(first)) {
+    doc->title = std::string(trim(first));
+    body->erase(0, lines[0].next);
+  }
+}
+
+}  // namespace
+
 Document parse_text_article(std::string_view content, std::string id) {
   Document doc;
   doc.id = std::move(id);
   std::string_view rest = content;
   if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // BOM
-
-  // 1. Front matter: "---" lines around "key: value" lines.
-  if (rest.starts_with("---")) {
-    const auto lines = first_lines(rest, 64);
-    if (!lines.empty() && trim(rest.substr(0, lines[0].end)) == "---") {
-      for (size_t i = 1; i < lines.size(); ++i) {
-        const std::string_view line =
-            rest.substr(lines[i].begin, lines[i].end - lines[i].begin);
-        if (trim(line) == "---") {
-          for (size_t j = 1; j < i; ++j) {
-            const std::string_view kv =
-                rest.substr(lines[j].begin, lines[j].end - lines[j].begin);
-            const size_t colon = kv.find(':');
-            if (colon == std::string_view::npos) continue;
-            std::string key(trim(kv.substr(0, colon)));
-            std::transform(key.begin(), key.end(), key.begin(), ::tolower);
-            std::string_view value = trim(kv.substr(colon + 1));
-            if (value.size() >= 2 &&
-                (value.front() == '"' || value.front() == '\'') &&
-                value.back() == value.front()) {
-              value = value.substr(1, value.size() - 2);
-            }
-            if (key == "title") doc.title = std::string(value);
-            if (key == "date") doc.date = parse_iso_date(value).value_or("");
-            if (key == "lang" || key == "language") {
-              if (auto l = parse_lang(value)) {
-                doc.lang = *l;
-                doc.lang_given = true;
-              }
-            }
-          }
-          rest.remove_prefix(lines[i].next);
-          break;
-        }
-      }
-    }
-  }
-
+  take_front_matter(&rest, &doc);
   std::string body(rest);
   strip_leading_blank_lines(&body);
-
-  // 2. A leading "date YYYY-MM-DD" marker.
-  if (doc.date.empty() && body.starts_with("date ")) {
-    if (auto d = parse_iso_date(std::string_view(body).substr(5, 10))) {
-      doc.date = *d;
-      body.erase(0, 15);
-      strip_leading_blank_lines(&body);
-    }
-  }
-
-  // 3. An ISO date (optionally with a time) alone on one of the first lines.
-  if (doc.date.empty()) {
-    const auto lines = first_lines(body, 5);
-    for (const Line& l : lines) {
-      const std::string_view line =
-          trim(std::string_view(body).substr(l.begin, l.end - l.begin));
-      if (line.size() > 25) continue;
-      if (auto d = parse_iso_date(line)) {
-        doc.date = *d;
-        body.erase(l.begin, l.next - l.begin);
-        break;
-      }
-    }
-  }
-
-  // 4. The first line as the title when it reads as a headline and more
-  //    text follows.
-  if (doc.title.empty()) {
-    const auto lines = first_lines(body, 2);
-    if (lines.size() == 2) {
-      const std::string_view first =
-          std::string_view(body).substr(lines[0].begin, lines[0].end);
-      if (reads_as_headline(first)) {
-        doc.title = std::string(trim(first));
-        body.erase(0, lines[0].next);
-      }
-    }
-  }
+  take_date_marker(&body, &doc);
+  take_date_line(&body, &doc);
+  take_headline(&body, &doc);
   strip_leading_blank_lines(&body);
   while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back())))
     body.pop_back();
@@ -234,8 +244,7 @@ namespace {
 // on a UTF-8 sequence boundary, and before a space when one is in the last
 // 200 bytes of it.
 size_t cut_point(std::string_view s, size_t max) {
-  size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  const size_t end = utf8_floor(s, max);
   const size_t floor = end > 200 ? end - 200 : 0;
   for (size_t i = end; i > floor; --i)
     if (std::isspace(static_cast<unsigned char>(s[i - 1]))) return i - 1;
@@ -290,7 +299,7 @@ std::string content_hash(std::string_view s) {
   return out;
 }
 
-// Stored form: "b1" then id, title and date, each as a decimal length, ':'
+// Stored form: kStoredMagic then id, title and date, each as a decimal length, ':'
 // and the bytes; one byte of language ('e', 's', 'u'); the body to the end.
 // Cheaper to read back than JSON (no escaping, the body copied once), which
 // matters for every hit of every query.
@@ -334,7 +343,7 @@ std::vector<std::unique_ptr<BodyDictionary>>& dictionaries() {
   return *all;
 }
 
-// A dictionary of 64 KiB trained on 500 articles: 112 KiB saved 1% more.
+// The dictionary's size: larger ones saved little more (docs/performance.md).
 constexpr size_t kDictionaryBytes = 64 << 10;
 constexpr size_t kMinSamples = 100;
 constexpr size_t kMinSampleBytes = 64 << 10;
@@ -378,7 +387,7 @@ const BodyDictionary* BodyDictionary::load(const std::string& bytes) {
 const void* BodyDictionary::cdict() const {
   std::call_once(cdict_once_, [this] {
     cdict_ = ZSTD_createCDict(bytes_.data(), bytes_.size(), kBodyLevel);
-    if (!cdict_) throw std::runtime_error("zstd: cannot load a dictionary");
+    if (!cdict_) throw Error("zstd: cannot load a dictionary");
   });
   return cdict_;
 }
@@ -418,7 +427,7 @@ std::string to_stored(const Document& doc, const BodyDictionary* dict) {
                  doc.body.size(), static_cast<const ZSTD_CDict*>(dict->cdict()))
            : ZSTD_compressCCtx(ctx.get(), out.data() + at, out.size() - at,
                                doc.body.data(), doc.body.size(), kBodyLevel);
-  if (ZSTD_isError(n)) throw std::runtime_error("zstd: cannot compress");
+  if (ZSTD_isError(n)) throw Error("zstd: cannot compress");
   out.resize(at + n);
   return out;
 }

@@ -23,7 +23,7 @@ struct Document {
 };
 
 // Parses the text of an article file (.txt, .md), taking metadata in the
-// order of DESIGN.md: a front-matter block, a leading "date YYYY-MM-DD"
+// order of docs/formats.md: a front-matter block, a leading "date YYYY-MM-DD"
 // marker, an ISO date alone on one of the first lines, the first line as the
 // title when it reads as a headline. The metadata lines are removed from
 // the body. `content` must be valid UTF-8.
@@ -71,9 +71,7 @@ inline constexpr size_t kMaxBodyBytes = 8u << 20;
 // A zstd dictionary for the stored bodies of one language's articles. A
 // loaded dictionary is immutable and shared by every thread of the process
 // (zstd's digested dictionaries may be used by several at once); the
-// registry is locked.
-// with one trained on 500 of them, the bench news's bodies take 13.4 MB
-// instead of 18.0 MB (docs/performance.md).
+// registry is locked. What it saves: docs/performance.md.
 class BodyDictionary {
  public:
   // A dictionary trained on `samples` (bodies), or "" when they are too few
@@ -86,8 +84,8 @@ class BodyDictionary {
   [[nodiscard]] static const BodyDictionary* load(const std::string& bytes);
 
   [[nodiscard]] unsigned id() const { return id_; }
-  // Made on first use: only writers compress (2.5 ms and 2.5 MB a
-  // process for a searcher's four dictionaries otherwise).
+  // Made on first use: only writers compress, and a searcher would pay time
+  // and memory for every dictionary otherwise.
   [[nodiscard]] const void* cdict() const;
   [[nodiscard]] const void* ddict() const { return ddict_; }
 

@@ -131,7 +131,7 @@ std::string date_bound(std::string_view s, bool upper) {
            (upper ? "31" : "01");
   }
   if (auto d = parse_iso_date(s); d && s.size() == 10)
-    return d->substr(0, 4) + d->substr(5, 2) + d->substr(8, 2);
+    return schema::date_key(*d);
   throw bad();
 }
 

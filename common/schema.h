@@ -47,6 +47,15 @@ enum Slot : Xapian::valueno {
   kSlotOrder = 4,
 };
 
+// kSlotDate's value of a valid "YYYY-MM-DD" date (document.h's
+// parse_iso_date): "YYYYMMDD"; "" for "".
+inline std::string date_key(std::string_view iso_date) {
+  if (iso_date.size() < 10) return {};
+  std::string key(iso_date.substr(0, 4));
+  key.append(iso_date.substr(5, 2));
+  return key.append(iso_date.substr(8, 2));
+}
+
 // kSlotOrder's value: the date slot's "YYYYMMDD" ("00000000" when unknown),
 // then the id.
 inline std::string order_key(std::string_view date_key, std::string_view id) {
@@ -86,6 +95,11 @@ inline constexpr std::string_view kMetaShard = "bilex.shard";
 inline constexpr std::string_view kStubFile = "XAPIANDB";
 inline constexpr std::string_view kLexiconDir = "lexicon";
 inline constexpr std::string_view kShardDir = "shard";
+
+// The writers' lock in the index directory (flock, the holder's pid inside).
+inline constexpr std::string_view kLockFile = "bilex.lock";
+// The file by which Xapian marks a directory as a glass database.
+inline constexpr std::string_view kGlassMarker = "iamglass";
 
 // Accent parity: Snowball stems an accented word and its accent-free
 // spelling differently ("comunicación" -> "comun", "comunicacion" ->

@@ -5,14 +5,14 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/unicode.h"
+
 namespace bilex {
 namespace {
 
+// The code points of s[begin, end).
 size_t code_points(const std::string& s, size_t begin, size_t end) {
-  size_t n = 0;
-  for (size_t i = begin; i < end; ++i)
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++n;
-  return n;
+  return utf8_code_points(std::string_view(s).substr(begin, end - begin));
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -112,9 +112,7 @@ std::bitset<256> first_bytes(const std::vector<MatchGroup>& groups) {
 // The byte offset `chars` characters after (or, with `back`, before) the
 // character boundary `at`, or the end of `s` that comes first.
 size_t step_chars(const std::string& s, size_t at, size_t chars, bool back) {
-  auto continuation = [&](size_t i) {
-    return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
-  };
+  auto continuation = [&](size_t i) { return is_utf8_continuation(s[i]); };
   for (; chars > 0; --chars) {
     if (back) {
       if (at == 0) break;
@@ -129,57 +127,56 @@ size_t step_chars(const std::string& s, size_t at, size_t chars, bool back) {
   return at;
 }
 
-}  // namespace
+// The matched tokens of a text, in text order, with the character offsets
+// of their starts and ends, so that a window's length costs no counting.
+struct Hits {
+  std::vector<size_t> token;  // index into the text's tokens
+  std::vector<size_t> begin, end;
+};
 
-Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
-                     Lang lang, const std::vector<MatchGroup>& groups,
-                     size_t max_chars, const std::vector<uint64_t>& weights) {
-  Snippet out;
-  if (body.empty() || max_chars == 0) return out;
-  // The words that can match (no others are built), and which do.
-  const std::bitset<256> wanted = first_bytes(groups);
-  const std::vector<Token> words = analyzer.tokenize(body, &wanted);
-  const std::vector<int> match = match_tokens(analyzer, words, lang, groups);
-
-  // Matched tokens in text order (an alternative marks its whole word).
-  std::vector<size_t> hits;
+Hits find_hits(const std::string& body, const std::vector<Token>& words,
+               const std::vector<int>& match) {
+  Hits h;
   for (size_t i = 0; i < words.size(); ++i)
-    if (match[i] >= 0) hits.push_back(i);
-
-  // Character offsets of the hits' starts and ends (tokens are in text
-  // order), so that a window's length costs no counting.
-  std::vector<size_t> hit_begin(hits.size()), hit_end(hits.size());
-  {
-    size_t at = 0, chars = 0;
-    auto chars_to = [&](size_t to) {
-      if (to >= at) {
-        chars += code_points(body, at, to);
-      } else {
-        chars -= code_points(body, to, at);
-      }
-      at = to;
-      return chars;
-    };
-    for (size_t k = 0; k < hits.size(); ++k) {
-      hit_begin[k] = chars_to(words[hits[k]].begin);
-      hit_end[k] = chars_to(words[hits[k]].end);
+    if (match[i] >= 0) h.token.push_back(i);
+  h.begin.resize(h.token.size());
+  h.end.resize(h.token.size());
+  size_t at = 0, chars = 0;
+  auto chars_to = [&](size_t to) {
+    if (to >= at) {
+      chars += code_points(body, at, to);
+    } else {
+      chars -= code_points(body, to, at);
     }
+    at = to;
+    return chars;
+  };
+  for (size_t k = 0; k < h.token.size(); ++k) {
+    h.begin[k] = chars_to(words[h.token[k]].begin);
+    h.end[k] = chars_to(words[h.token[k]].end);
   }
+  return h;
+}
 
-  // Best window: most distinct groups, then the rarest ones (the most
-  // weight), then most matches, then shortest.
+// The best window of hits (indexes into Hits, inclusive) within `budget`
+// characters: most distinct groups, then the rarest ones (the most
+// weight), then most matches, then shortest.
+std::pair<size_t, size_t> best_window(const Hits& hits,
+                                      const std::vector<int>& match,
+                                      size_t n_groups,
+                                      const std::vector<uint64_t>& weights,
+                                      size_t budget) {
   size_t best_first = 0, best_last = 0;
   size_t best_groups = 0, best_count = 0, best_span = SIZE_MAX;
   uint64_t best_weight = 0;
-  const size_t budget = max_chars * 4 / 5;
-  std::vector<size_t> seen_in(groups.size(), SIZE_MAX);  // last window start
-  for (size_t a = 0; a < hits.size(); ++a) {
+  std::vector<size_t> seen_in(n_groups, SIZE_MAX);  // last window start
+  for (size_t a = 0; a < hits.token.size(); ++a) {
     size_t distinct = 0;
     uint64_t weight = 0;
-    for (size_t b = a; b < hits.size(); ++b) {
-      const size_t span = hit_end[b] - hit_begin[a];
+    for (size_t b = a; b < hits.token.size(); ++b) {
+      const size_t span = hits.end[b] - hits.begin[a];
       if (span > budget && b > a) break;
-      const auto g = static_cast<size_t>(match[hits[b]]);
+      const auto g = static_cast<size_t>(match[hits.token[b]]);
       if (seen_in[g] != a) {
         seen_in[g] = a;
         ++distinct;
@@ -201,92 +198,106 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
       }
     }
   }
+  return {best_first, best_last};
+}
 
-  // Every token of the stretch the window can grow over: a third of the
-  // room to the left of its first match, max_chars characters to the right
-  // of that (the opening of the article when nothing matches).
-  const size_t used =
-      hits.empty() ? 0 : hit_end[best_last] - hit_begin[best_first];
-  const size_t left_room =
-      hits.empty() ? 0 : (max_chars - std::min(used, max_chars)) / 3;
-  const size_t anchor = hits.empty() ? 0 : words[hits[best_first]].begin;
+// The tokens of the stretch a window can grow over, and the window's first
+// and last matched tokens among them (indexes, inclusive).
+struct Stretch {
+  std::vector<Token> tokens;
+  size_t first = 0, last = 0;
+};
+
+// The stretch around the window whose first and last matched words start at
+// `first_at` and `last_at` (none when !matched): `left_room` characters to
+// the left of the first, max_chars to the right of it.
+Stretch stretch_tokens(const Analyzer& analyzer, const std::string& body,
+                       bool matched, size_t first_at, size_t last_at,
+                       size_t left_room, size_t max_chars) {
+  const size_t anchor = matched ? first_at : 0;
   const size_t from = analyzer.cut_before(
       body, step_chars(body, anchor, left_room + 1, /*back=*/true));
   const size_t to = analyzer.cut_after(
       body, step_chars(body, anchor, std::min(max_chars, body.size()) + 1,
                        /*back=*/false));
-  std::vector<Token> tokens =
-      analyzer.tokenize(std::string_view(body).substr(from, to - from));
-  for (Token& t : tokens) {
+  Stretch s;
+  s.tokens = analyzer.tokenize(std::string_view(body).substr(from, to - from));
+  for (Token& t : s.tokens) {
     t.begin += static_cast<uint32_t>(from);
     t.end += static_cast<uint32_t>(from);
   }
   // The first token that starts at `at`, or tokens.size().
   auto token_at = [&](size_t at) {
     const auto it =
-        std::lower_bound(tokens.begin(), tokens.end(), at,
+        std::lower_bound(s.tokens.begin(), s.tokens.end(), at,
                          [](const Token& t, size_t b) { return t.begin < b; });
-    return it != tokens.end() && it->begin == at
-               ? static_cast<size_t>(it - tokens.begin())
-               : tokens.size();
+    return it != s.tokens.end() && it->begin == at
+               ? static_cast<size_t>(it - s.tokens.begin())
+               : s.tokens.size();
   };
-  size_t first = 0, last = 0;  // token indexes, inclusive
-  if (!hits.empty()) {
-    first = token_at(words[hits[best_first]].begin);
-    last = token_at(words[hits[best_last]].begin);
+  if (matched) {
+    s.first = token_at(first_at);
+    s.last = token_at(last_at);
   }
-  if (tokens.empty() || first == tokens.size() || last == tokens.size()) {
+  if (s.tokens.empty() || s.first == s.tokens.size() ||
+      s.last == s.tokens.size()) {
     // A stretch without words, or cut unexpectedly: the whole text.
-    tokens = analyzer.tokenize(body);
-    first = last = 0;
-    if (!hits.empty()) {
-      first = token_at(words[hits[best_first]].begin);
-      last = token_at(words[hits[best_last]].begin);
+    s.tokens = analyzer.tokenize(body);
+    s.first = s.last = 0;
+    if (matched) {
+      s.first = token_at(first_at);
+      s.last = token_at(last_at);
     }
   }
-  // Starts of the matched words, for marking them.
-  std::vector<uint32_t> marked_at;
-  for (size_t h : hits) marked_at.push_back(words[h].begin);
+  return s;
+}
 
-  // Grow the window token by token (a third of the room to the left) until
-  // it holds max_chars characters.
-  size_t begin = tokens.empty() ? 0 : tokens[first].begin;
+// Grows the window token by token (up to `left_room` characters to the
+// left) until it holds max_chars characters; its byte range [begin, end).
+std::pair<size_t, size_t> grow_window(const std::string& body, Stretch& s,
+                                      bool matched, size_t left_room,
+                                      size_t max_chars) {
+  const std::vector<Token>& tokens = s.tokens;
+  size_t begin = tokens.empty() ? 0 : tokens[s.first].begin;
   size_t end = tokens.empty() ? step_chars(body, 0, max_chars, /*back=*/false)
-                              : tokens[last].end;
-  if (!tokens.empty()) {
-    size_t added = 0;
-    while (first > 0) {
-      const size_t add = code_points(body, tokens[first - 1].begin, begin);
-      if (added + add > left_room) break;
-      added += add;
-      --first;
-      begin = tokens[first].begin;
-    }
-    if (hits.empty()) begin = 0;  // no match: the article's opening
-    size_t length = code_points(body, begin, end);
-    while (last + 1 < tokens.size()) {
-      const size_t next_end = tokens[last + 1].end;
-      const size_t grown = next_end >= end
-                               ? length + code_points(body, end, next_end)
-                               : code_points(body, begin, next_end);
-      if (grown > max_chars) break;
-      ++last;
-      end = next_end;
-      length = grown;
-    }
-    // Take trailing punctuation up to the next space ("border." not "border").
-    while (end < body.size() && length < max_chars &&
-           static_cast<unsigned char>(body[end]) < 0x80 &&
-           std::ispunct(static_cast<unsigned char>(body[end]))) {
-      ++end;
-      ++length;
-    }
+                              : tokens[s.last].end;
+  if (tokens.empty()) return {begin, end};
+  size_t added = 0;
+  while (s.first > 0) {
+    const size_t add = code_points(body, tokens[s.first - 1].begin, begin);
+    if (added + add > left_room) break;
+    added += add;
+    --s.first;
+    begin = tokens[s.first].begin;
   }
+  if (!matched) begin = 0;  // no match: the article's opening
+  size_t length = code_points(body, begin, end);
+  while (s.last + 1 < tokens.size()) {
+    const size_t next_end = tokens[s.last + 1].end;
+    const size_t grown = next_end >= end
+                             ? length + code_points(body, end, next_end)
+                             : code_points(body, begin, next_end);
+    if (grown > max_chars) break;
+    ++s.last;
+    end = next_end;
+    length = grown;
+  }
+  // Take trailing punctuation up to the next space ("border." not "border").
+  while (end < body.size() && length < max_chars &&
+         static_cast<unsigned char>(body[end]) < 0x80 &&
+         std::ispunct(static_cast<unsigned char>(body[end]))) {
+    ++end;
+    ++length;
+  }
+  return {begin, end};
+}
 
-  // Copy [begin, end) collapsing whitespace, and map the marks.
-  const bool cut_left = begin > 0;
-  const bool cut_right = end < body.size();
-  if (cut_left) out.text = "\u2026";
+// Copies body[begin, end) into out->text collapsing whitespace, with `…`
+// at the cuts, and marks the tokens that start at one of `marked_at`.
+void copy_window(const std::string& body, const std::vector<Token>& tokens,
+                 size_t begin, size_t end,
+                 const std::vector<uint32_t>& marked_at, Snippet* out) {
+  if (begin > 0) out->text = "\u2026";
   size_t ti = 0;
   while (ti < tokens.size() && tokens[ti].begin < begin) ++ti;
   bool in_space = false;
@@ -297,25 +308,57 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
       const bool marked =
           std::binary_search(marked_at.begin(), marked_at.end(), tb);
       while (ti < tokens.size() && tokens[ti].begin == tb) ++ti;
-      const size_t at = out.text.size();
-      out.text.append(body, tb, te - tb);
-      if (marked) out.marks.emplace_back(at, out.text.size());
+      const size_t at = out->text.size();
+      out->text.append(body, tb, te - tb);
+      if (marked) out->marks.emplace_back(at, out->text.size());
       i = te;
       in_space = false;
       continue;
     }
     const char c = body[i];
     if (std::isspace(static_cast<unsigned char>(c))) {
-      if (!in_space) out.text.push_back(' ');
+      if (!in_space) out->text.push_back(' ');
       in_space = true;
     } else {
-      out.text.push_back(c);
+      out->text.push_back(c);
       in_space = false;
     }
     ++i;
   }
-  while (!out.text.empty() && out.text.back() == ' ') out.text.pop_back();
-  if (cut_right) out.text += "\u2026";
+  while (!out->text.empty() && out->text.back() == ' ') out->text.pop_back();
+  if (end < body.size()) out->text += "\u2026";
+}
+
+}  // namespace
+
+Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
+                     Lang lang, const std::vector<MatchGroup>& groups,
+                     size_t max_chars, const std::vector<uint64_t>& weights) {
+  Snippet out;
+  if (body.empty() || max_chars == 0) return out;
+  // The words that can match (no others are built), and which do.
+  const std::bitset<256> wanted = first_bytes(groups);
+  const std::vector<Token> words = analyzer.tokenize(body, &wanted);
+  const std::vector<int> match = match_tokens(analyzer, words, lang, groups);
+  const Hits hits = find_hits(body, words, match);
+  const bool matched = !hits.token.empty();
+  const auto [best_first, best_last] = best_window(
+      hits, match, groups.size(), weights, max_chars * 4 / 5);
+  // A third of the room left by the window goes to its left.
+  const size_t used =
+      matched ? hits.end[best_last] - hits.begin[best_first] : 0;
+  const size_t left_room =
+      matched ? (max_chars - std::min(used, max_chars)) / 3 : 0;
+  const size_t first_at = matched ? words[hits.token[best_first]].begin : 0;
+  const size_t last_at = matched ? words[hits.token[best_last]].begin : 0;
+  Stretch stretch = stretch_tokens(analyzer, body, matched, first_at, last_at,
+                                   left_room, max_chars);
+  // Starts of the matched words, for marking them.
+  std::vector<uint32_t> marked_at;
+  for (size_t h : hits.token) marked_at.push_back(words[h].begin);
+  const auto [begin, end] =
+      grow_window(body, stretch, matched, left_room, max_chars);
+  copy_window(body, stretch.tokens, begin, end, marked_at, &out);
   return out;
 }
 

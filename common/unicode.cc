@@ -13,25 +13,6 @@ void throw_if_failed(UErrorCode status, const char* what) {
   }
 }
 
-Utf16Text to_utf16(std::string_view utf8) {
-  Utf16Text out;
-  const auto* s = reinterpret_cast<const uint8_t*>(utf8.data());
-  const auto length = static_cast<int32_t>(utf8.size());
-  out.offsets.reserve(utf8.size() + 1);
-  int32_t i = 0;
-  while (i < length) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) c = 0xFFFD;
-    out.text.append(c);
-    out.offsets.push_back(static_cast<uint32_t>(start));
-    if (U16_LENGTH(c) == 2) out.offsets.push_back(static_cast<uint32_t>(start));
-  }
-  out.offsets.push_back(static_cast<uint32_t>(utf8.size()));
-  return out;
-}
-
 std::string repair_utf8(std::string_view utf8, size_t* repaired) {
   std::string out;
   out.reserve(utf8.size());
@@ -67,7 +48,7 @@ std::string to_utf8(const icu::UnicodeString& s) {
 size_t utf8_floor(std::string_view s, size_t max_bytes) {
   if (max_bytes >= s.size()) return s.size();
   size_t n = max_bytes;
-  while (n > 0 && (static_cast<uint8_t>(s[n]) & 0xC0) == 0x80) --n;
+  while (n > 0 && is_utf8_continuation(s[n])) --n;
   return n;
 }
 

@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
+#include "common/error.h"
 #include "common/unicode.h"
 
 namespace fs = std::filesystem;
@@ -50,7 +52,7 @@ class FileSource : public ByteSource {
   size_t read(char* buf, size_t n) override {
     const size_t got = std::fread(buf, 1, n, f_);
     if (got == 0 && std::ferror(f_))
-      throw std::runtime_error(std::strerror(errno));
+      throw Error(std::strerror(errno));
     consumed_ += got;
     return got;
   }
@@ -70,7 +72,7 @@ class GzipSource : public ByteSource {
     const int got = gzread(f_, buf, static_cast<unsigned>(n));
     if (got < 0) {
       int err = 0;
-      throw std::runtime_error(std::string("gzip: ") + gzerror(f_, &err));
+      throw Error(std::string("gzip: ") + gzerror(f_, &err));
     }
     return static_cast<size_t>(got);
   }
@@ -98,15 +100,15 @@ class ZstdSource : public ByteSource {
         const size_t got = std::fread(in_buf_.data(), 1, in_buf_.size(), f_);
         consumed_ += got;
         if (got == 0) {
-          if (std::ferror(f_)) throw std::runtime_error(std::strerror(errno));
-          if (!frame_done_) throw std::runtime_error("zstd: truncated input");
+          if (std::ferror(f_)) throw Error(std::strerror(errno));
+          if (!frame_done_) throw Error("zstd: truncated input");
           return 0;
         }
         in_ = {in_buf_.data(), got, 0};
       }
       const size_t r = ZSTD_decompressStream(ctx_, &out, &in_);
       if (ZSTD_isError(r))
-        throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(r));
+        throw Error(std::string("zstd: ") + ZSTD_getErrorName(r));
       frame_done_ = r == 0;
     }
     return out.pos;
@@ -229,8 +231,8 @@ void read_text_file(const fs::path& p, const std::string& id,
     cb.on_problem({source, duplicate(id), true, id});
     return;
   }
-  if (cb.is_unchanged(id, fp)) {
-    cb.on_unchanged(id);
+  if (cb.is_unchanged && cb.is_unchanged(id, fp)) {
+    if (cb.on_unchanged) cb.on_unchanged(id);
     return;
   }
   std::ifstream in(p, std::ios::binary);
@@ -331,8 +333,8 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
         problem({where, duplicate(doc->id), true, doc->id});
         continue;
       }
-      if (cb.hash_unchanged(doc->id, hash, fingerprint)) {
-        cb.on_unchanged(doc->id);
+      if (cb.hash_unchanged && cb.hash_unchanged(doc->id, hash, fingerprint)) {
+        if (cb.on_unchanged) cb.on_unchanged(doc->id);
         continue;
       }
       Article a;
@@ -458,6 +460,8 @@ bool is_file_key(std::string_view fingerprint) {
 }
 
 bool read_input(const std::string& path, const ReaderCallbacks& cb) {
+  if (!cb.on_article || !cb.on_problem)
+    throw std::invalid_argument("read_input: on_article and on_problem are required");
   if (path == "-") {
     return read_jsonl(std::make_unique<FileSource>(stdin, false), "<stdin>",
                       cb);

@@ -34,6 +34,8 @@ struct Article {
   uint64_t bytes = 0;       // size of the source text
 };
 
+// What read_input reports to, and asks. on_article and on_problem are
+// required; without the others, every article is read and taken as new.
 struct ReaderCallbacks {
   // Asked before a text file is read: true when the index already holds
   // `id` with this fingerprint (the file is then not read).
@@ -59,7 +61,10 @@ struct ReaderCallbacks {
   // `id`. The article is then skipped as a duplicate, so that the first
   // source keeps the id, run after run.
   std::function<bool(const std::string& id)> claimed;
+  // Told that `id` was found unchanged (and not read or taken).
   std::function<void(const std::string& id)> on_unchanged;
+  // Required: each article read, and each input or article skipped or
+  // repaired.
   std::function<void(Article&&)> on_article;
   std::function<void(Problem&&)> on_problem;
   // Optional: told how many more bytes of the inputs, as stored on disk
@@ -78,7 +83,8 @@ inline constexpr uint64_t kMaxFileBytes = 64ull << 20;
 // .jsonl.zst, .jsonl.gz), a single such file, or "-" (JSON Lines on stdin).
 // Ids of text files are relative to `path` (a single file: its name).
 // Returns false when `path` itself cannot be read (then nothing under it
-// may be considered vanished).
+// may be considered vanished). Throws std::invalid_argument when a required
+// callback is missing.
 bool read_input(const std::string& path, const ReaderCallbacks& cb);
 
 // Bytes on disk of the article inputs under `paths` (stdin counts 0): what

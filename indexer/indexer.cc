@@ -33,20 +33,18 @@ namespace {
 constexpr size_t kDocsPerThreadBatch = 128;
 constexpr size_t kCommitEvery = 5000;
 // A shard commits this often: Xapian's in-memory postings grow slower to
-// update with every document they hold (full build of the bench news,
-// medians of 3 interleaved runs: 100: 12.9 s, 250: 12.6 s, 500: 13.2 s,
-// 1,000: 13.7 s; 10,000 was 28 s against 22 s for 1,000), and memory stays
-// bounded (peak RSS 116 MB at 250, 150 MB at 1,000).
+// update with every document they hold, and memory stays bounded (the
+// counts tried: docs/performance.md).
 constexpr size_t kShardCommitEvery = 250;
 // Distinct words held before they go to the spelling table, whose commits
 // rewrite the long word lists of common letter trigrams.
 constexpr size_t kSpellingBatch = 500000;
 // A fresh build's spelling dictionary leaves out words met in one document
-// only: 44% of the bench news's words, mostly names and typos, and a
-// suggestion must be a common word anyway (an update adds all it meets).
+// only: mostly names and typos, and a suggestion must be a common word
+// anyway (an update adds all it meets).
 constexpr Xapian::termcount kMinSpellingDocs = 2;
-// Bodies a shard trains each language's compression dictionary on (500:
-// the bench news's bodies 18.0 -> 13.4 MB; docs/performance.md).
+// Bodies a shard trains each language's compression dictionary on (the
+// sizes tried: docs/performance.md).
 constexpr size_t kDictionarySamples = 500;
 constexpr size_t kDictionarySampleBytes = 16 << 10;  // of each, at most
 
@@ -55,7 +53,7 @@ constexpr size_t kDictionarySampleBytes = 16 << 10;  // of each, at most
 class WriterLock {
  public:
   explicit WriterLock(const fs::path& dir) {
-    path_ = dir / "bilex.lock";
+    path_ = dir / schema::kLockFile;
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
       throw IndexError("cannot create lock file " + path_.string() + ": " +
@@ -129,10 +127,7 @@ Built build_document(const Analyzer& analyzer, Article& a,
   b.doc.add_boolean_term(std::string(schema::kLang) +
                          std::string(lang_code(d.lang)));
   if (!root_term.empty()) b.doc.add_boolean_term(root_term);
-  const std::string date_key =
-      d.date.empty()
-          ? std::string()
-          : d.date.substr(0, 4) + d.date.substr(5, 2) + d.date.substr(8, 2);
+  const std::string date_key = schema::date_key(d.date);
   if (!date_key.empty()) b.doc.add_value(schema::kSlotDate, date_key);
   b.doc.add_value(schema::kSlotFingerprint, a.fingerprint);
   b.doc.add_value(schema::kSlotHash, a.hash);
@@ -145,12 +140,7 @@ Built build_document(const Analyzer& analyzer, Article& a,
 // Which of `n` shards holds the document `id`: FNV-1a, the same on every
 // platform and version, since a sharded index keeps its placement for good.
 size_t shard_of(const std::string& id, size_t n) {
-  uint64_t h = 14695981039346656037ull;
-  for (const unsigned char c : id) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return static_cast<size_t>(h % n);
+  return static_cast<size_t>(fnv1a(id) % n);
 }
 
 std::string shard_name(size_t i) {
@@ -166,8 +156,8 @@ bool is_ascii_word(const std::string& w) {
 // Words for the spelling dictionary, counted in memory (one count per
 // document) and handed to Xapian once per word: a fresh build writes them at
 // its end, an update at each commit. Adding them per document, with the
-// spelling table's trigram lists rewritten at every commit, cost a fresh
-// build of the bench news a quarter of its time.
+// spelling table's trigram lists rewritten at every commit, slowed a fresh
+// build down (docs/performance.md).
 class SpellingCounts {
  public:
   void add(const std::vector<std::string>& words) {
@@ -281,9 +271,8 @@ class Shard {
 
  private:
   // Room for the articles the other shards take while this one commits:
-  // with room for 64, a commit stalled every shard, the reader waiting on
-  // the committing one's full queue (build of the bench news 20.3 -> 17.2 s
-  // on a loaded machine).
+  // with little room, a commit stalls every shard, the reader waiting on
+  // the committing one's full queue (docs/performance.md).
   static constexpr size_t kQueue = 2048;
   static constexpr uint64_t kQueueBytes = 32 << 20;
 
@@ -423,7 +412,8 @@ class Writer {
       analyzers_.push_back(std::make_unique<Analyzer>());
   }
 
-  // Indexes one input; returns the ids it holds (for removal of the rest).
+  // Indexes one input; the ids it holds go to seen_. When every entry of it
+  // was read, its root's documents not among them are removed.
   void index_input(const std::string& path) {
     root_term_.clear();
     if (path != "-") {
@@ -436,17 +426,30 @@ class Writer {
     files_seen_.clear();
     removal_safe_ = true;
     ReaderCallbacks cb;
-    cb.is_unchanged = [&](const std::string& id, const std::string& fp) {
+    add_change_checks(&cb);
+    add_reports(&cb);
+    const bool complete = read_input(path, cb);
+    flush();
+    if (complete && removal_safe_ && !root_term_.empty() && !fresh_) {
+      remove_vanished();
+      forget_vanished_files();
+    }
+  }
+
+  // The reader's questions: whether an article or a JSON Lines file is
+  // unchanged in the index, or already claimed by another source of the run.
+  void add_change_checks(ReaderCallbacks* cb) {
+    cb->is_unchanged = [this](const std::string& id, const std::string& fp) {
       const auto d = stored(id);
       return d && d->get_value(schema::kSlotFingerprint) == fp;
     };
-    cb.hash_unchanged = [&](const std::string& id, const std::string& hash,
-                            const std::string& fp) {
+    cb->hash_unchanged = [this](const std::string& id, const std::string& hash,
+                                const std::string& fp) {
       const auto d = stored(id);
       return d && d->get_value(schema::kSlotHash) == hash &&
              d->get_value(schema::kSlotFingerprint) == fp;
     };
-    cb.claimed = [&](const std::string& id) {
+    cb->claimed = [this](const std::string& id) {
       if (run_ids_.count(id)) return true;
       // Held by a JSON Lines file skipped as unchanged in this run.
       if (run_skipped_files_.empty()) return false;
@@ -456,7 +459,7 @@ class Writer {
       // (Its own file too: then it is reached again through another root.)
       return run_skipped_files_.count(old_fp) > 0;
     };
-    cb.file_unchanged = [&](const std::string& key, const std::string& fp) {
+    cb->file_unchanged = [this](const std::string& key, const std::string& fp) {
       files_seen_.insert(key);
       file_start_ = seen_.size();
       if (fresh_) return false;
@@ -468,7 +471,12 @@ class Writer {
       summary_.unchanged += rec->articles;
       return true;
     };
-    cb.on_file_read = [&](const std::string& key, const std::string& fp) {
+  }
+
+  // What the reader tells: files read whole, unchanged ids, articles (added
+  // to the index), bytes read and problems (counted in the summary).
+  void add_reports(ReaderCallbacks* cb) {
+    cb->on_file_read = [this](const std::string& key, const std::string& fp) {
       const std::string value = fp + "\n" +
                                 std::to_string(seen_.size() - file_start_) +
                                 "\n" + root_term_;
@@ -482,14 +490,14 @@ class Writer {
       flush();
       db_->lexicon.set_metadata(std::string(schema::kMetaFile) + key, value);
     };
-    cb.on_unchanged = [&](const std::string& id) {
+    cb->on_unchanged = [this](const std::string& id) {
       seen_.insert(id);
       run_ids_.insert(id);
       ++summary_.unchanged;
     };
-    cb.on_article = [&](Article&& a) { add(std::move(a)); };
-    cb.on_consumed = [&](uint64_t n) { summary_.input_read += n; };
-    cb.on_problem = [&](Problem&& p) {
+    cb->on_article = [this](Article&& a) { add(std::move(a)); };
+    cb->on_consumed = [this](uint64_t n) { summary_.input_read += n; };
+    cb->on_problem = [this](Problem&& p) {
       if (p.skipped) {
         ++summary_.skipped;
         if (p.id.empty()) removal_safe_ = false;
@@ -497,12 +505,6 @@ class Writer {
       if (!p.id.empty()) seen_.insert(p.id);
       summary_.problems.push_back(std::move(p));
     };
-    const bool complete = read_input(path, cb);
-    flush();
-    if (complete && removal_safe_ && !root_term_.empty() && !fresh_) {
-      remove_vanished();
-      forget_vanished_files();
-    }
   }
 
   // For a fresh build: the records of the files read whole, to be written
@@ -743,7 +745,7 @@ class Writer {
 
 bool is_index(const fs::path& dir) {
   std::error_code ec;
-  return fs::exists(dir / "iamglass", ec) ||
+  return fs::exists(dir / schema::kGlassMarker, ec) ||
          (fs::exists(dir / schema::kStubFile, ec) &&
           fs::exists(dir / schema::kLexiconDir, ec));
 }
@@ -757,7 +759,7 @@ bool replaceable(const fs::path& dir) {
   if (!fs::exists(dir, ec)) return true;
   if (is_index(dir)) return true;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().filename() != "bilex.lock") return false;
+    if (e.path().filename() != schema::kLockFile) return false;
   return !ec;
 }
 
@@ -765,7 +767,7 @@ bool replaceable(const fs::path& dir) {
 // database, the lexicon's count for a sharded index.
 unsigned index_shards(const fs::path& dir) {
   std::error_code ec;
-  if (fs::exists(dir / "iamglass", ec)) return 1;
+  if (fs::exists(dir / schema::kGlassMarker, ec)) return 1;
   if (!is_index(dir)) return 0;
   try {
     const std::string n = Xapian::Database((dir / schema::kLexiconDir).string())
@@ -1038,14 +1040,12 @@ unsigned shard_count(const IndexOptions& opts, bool fresh, unsigned existing) {
   return existing ? existing : 1;
 }
 
-}  // namespace
-
-IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
-  const auto start = std::chrono::steady_clock::now();
-  IndexSummary summary;
+// The index directory `opts.db` names, created when missing, once it is
+// known that it may be written: a bilex index, or a directory bilex may
+// replace.
+fs::path index_dir(const IndexOptions& opts) {
   fs::path dir = fs::path(opts.db).lexically_normal();
   if (dir.filename().empty()) dir = dir.parent_path();  // "index/"
-  std::error_code ec;
   if (opts.rebuild && !replaceable(dir))
     throw IndexError("refusing to replace " + opts.db +
                      ": it holds files and is not a bilex index");
@@ -1055,23 +1055,39 @@ IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
     throw IndexError(dir.string() + " holds files and is not a bilex index");
   if (opts.compact && opts.paths.empty() && !is_index(dir))
     throw IndexError("no index at " + opts.db + " to compact");
+  std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
     throw IndexError("cannot create index directory " + opts.db + ": " +
                      ec.message());
+  return dir;
+}
+
+// Removes the side directories (names starting with `side`) in `parent`
+// that an interrupted run left: stale, since the caller holds the lock.
+void remove_side_dirs(const fs::path& parent, const std::string& side) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(parent, ec))
+    if (e.path().filename().string().starts_with(side))
+      fs::remove_all(e.path(), ec);
+}
+
+}  // namespace
+
+IndexSummary run_index(const IndexOptions& opts, const ProgressFn& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  IndexSummary summary;
+  const fs::path dir = index_dir(opts);
   WriterLock lock(dir);
   // A fresh build goes to a side directory and is swapped in: readers never
-  // see it half done. Side directories of an interrupted run are stale: we
-  // hold the lock.
+  // see it half done.
   const bool fresh = opts.rebuild || starts_empty(dir);
   const unsigned shards = shard_count(opts, fresh, index_shards(dir));
   summary.shards = shards;
   const fs::path parent =
       dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
   const std::string side = dir.filename().string() + ".bilex-";
-  for (const auto& e : fs::directory_iterator(parent, ec))
-    if (e.path().filename().string().starts_with(side))
-      fs::remove_all(e.path(), ec);
+  remove_side_dirs(parent, side);
   const std::string pid = std::to_string(::getpid());
   const fs::path built = parent / (side + "build-" + pid);
   if (fresh) {

@@ -64,7 +64,7 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
                         {"removed", s.removed}, {"unchanged", s.unchanged},
                         {"skipped", s.skipped}, {"docs", s.docs},
                         {"seconds", s.seconds}, {"problems", problems}};
-    // DESIGN.md's keys, and the shard count of a sharded index.
+    // The keys of docs/formats.md, and the shard count of a sharded index.
     if (s.shards > 1) j["shards"] = s.shards;
     std::cout << j.dump(-1, ' ', false,
                         nlohmann::json::error_handler_t::replace)

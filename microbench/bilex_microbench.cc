@@ -70,12 +70,6 @@ const Texts& texts() {
     Texts t;
     t.sources = text_sources();
     bilex::ReaderCallbacks cb;
-    cb.is_unchanged = [](const std::string&, const std::string&) {
-      return false;
-    };
-    cb.hash_unchanged = [](const std::string&, const std::string&,
-                           const std::string&) { return false; };
-    cb.on_unchanged = [](const std::string&) {};
     cb.on_article = [&](bilex::Article&& a) {
       t.all.push_back(std::move(a.doc));
     };

@@ -1,5 +1,5 @@
 // bilex-search: command line -> Searcher -> printer, with exit statuses of
-// DESIGN.md (0 answered, 2 usage or query error, 3 no usable index).
+// docs/usage.md (0 answered, 2 usage or query error, 3 no usable index).
 #include <unistd.h>
 #include <xapian.h>
 

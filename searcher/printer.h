@@ -20,7 +20,7 @@ struct PrintOptions {
 // The snippet as HTML-escaped text with each match inside <mark>…</mark>.
 [[nodiscard]] std::string snippet_html(const Snippet& s);
 
-// The DESIGN.md JSON object of one result, on one line.
+// The JSON object of one result (docs/formats.md), on one line.
 [[nodiscard]] std::string result_json(const SearchResult& r, bool explain);
 
 void print_result(std::ostream& out, const SearchResult& r,

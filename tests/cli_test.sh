@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end tests of bilex-index and bilex-search: the command-line contract
-# of DESIGN.md (outputs, JSON shapes, exit statuses), on a copy of corpus/
+# of docs/usage.md and docs/formats.md (outputs, JSON shapes, exit statuses), on a copy of corpus/
 # in a temporary directory.
 #
 # usage: cli_test.sh BILEX_INDEX BILEX_SEARCH CORPUS_DIR
 #
 # Prints one line per check and "N passed, N failed" at the end; exits
-# non-zero when any check failed. A check marked known_bug is a product bug
-# reported to the owner: it is counted apart and does not fail the run (it
-# says FIXED? when it starts passing).
+# non-zero when any check failed.
 set -u
 
 if [ $# -ne 3 ]; then
@@ -32,24 +30,11 @@ unset BILEX_DB NO_COLOR
 
 # shellcheck source=tests/checks.sh
 . "$(dirname "$0")/checks.sh"
-known=0
 
 # run CMD...: runs CMD with stdout in $T/out, stderr in $T/err, status in $rc.
 run() {
   "$@" >"$T/out" 2>"$T/err"
   rc=$?
-}
-
-# known_bug DESC CMD...: like check, for a reported product bug.
-known_bug() {
-  local desc=$1
-  shift
-  if "$@"; then
-    pass "$desc (known bug FIXED? remove the known_bug mark)"
-  else
-    known=$((known + 1))
-    echo "BUG     - $desc (known product bug, reported)"
-  fi
 }
 
 out_has() { grep -q -- "$1" "$T/out"; }
@@ -88,7 +73,7 @@ run "$INDEX" --db "$DB" --json "$T/corpus"
 check "index corpus exits 0" rc_is 0
 check "summary: added 5, nothing else" jq_out \
   '.added == 5 and .updated == 0 and .removed == 0 and .unchanged == 0 and .skipped == 0 and .docs == 5 and .problems == []'
-check "summary: exactly the DESIGN.md keys" jq_out \
+check "summary: exactly the keys of docs/formats.md" jq_out \
   '(keys | sort) == ["added","docs","problems","removed","seconds","skipped","unchanged","updated"] and (.seconds | type) == "number"'
 check "summary is one line" eval '[ "$(wc -l <"$T/out")" -eq 1 ]'
 run "$INDEX" --db "$DB" --json "$T/corpus"
@@ -747,5 +732,5 @@ run "$SEARCH" --db "$DB" --queries "$T/rateq.txt" --bench --rate -5
 check "--bench --rate -5 exits 2" rc_is 2
 
 echo
-echo "$passed passed, $failed failed, $known known bugs"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,4 +1,4 @@
-// The document model: text articles (metadata in the order of DESIGN.md),
+// The document model: text articles (metadata in the order of docs/formats.md),
 // JSON Lines records, dates, stored form, display title.
 #include "common/document.h"
 
@@ -306,10 +306,9 @@ TEST_CASE("parse_json_article: malformed records") {
   }
 }
 
-// Regression: DESIGN.md: "invalid UTF-8 is repaired (U+FFFD) with a warning". A
-// JSON Lines record whose body holds an invalid byte is rejected as "not
-// valid JSON" (nlohmann::json refuses it) and the article is lost, although
-// parse_json_article repairs the body after parsing.
+// docs/formats.md: invalid UTF-8 is repaired (U+FFFD). nlohmann::json refuses
+// a record holding an invalid byte, so the line is repaired and parsed again
+// rather than skipped as "not valid JSON".
 TEST_CASE("parse_json_article: invalid UTF-8 in a string is repaired") {
   std::string error;
   const auto d =
@@ -479,10 +478,8 @@ TEST_CASE("content_hash: 16 hex digits, stable, content-sensitive") {
   CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
 }
 
-// Regression: document.h promises 64-bit FNV-1a, but the offset basis in
-// document.cc is 1469598103934665603 (a digit short of 14695981039346656037
-// = 0xcbf29ce484222325), so content_hash("") is "14650fb0739d0383".
-// Stable, but not FNV-1a: other tools cannot reproduce the hash.
+// The standard 64-bit FNV-1a (offset basis 0xcbf29ce484222325), so that
+// other tools can reproduce the hash.
 TEST_CASE("content_hash is the standard 64-bit FNV-1a") {
   CHECK(bilex::content_hash("") == "cbf29ce484222325");
   CHECK(bilex::content_hash("a") == "af63dc4c8601ec8c");

@@ -425,7 +425,7 @@ TEST_CASE("Searcher: one query, both languages, accents and stems") {
   CHECK(r.hits[0].partial);
 }
 
-TEST_CASE("result_json has the DESIGN.md shape") {
+TEST_CASE("result_json has the shape of docs/formats.md") {
   bilex::SearchResult r;
   r.query = "a \"quoted\" query";
   r.total = 7;

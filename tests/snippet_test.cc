@@ -10,11 +10,12 @@
 #include <vector>
 
 #include "common/query.h"
+#include "common/unicode.h"
 #include "searcher/printer.h"
 #include "test_util.h"
 
 using bilex::Lang;
-using bilex::test::code_points;
+using bilex::utf8_code_points;
 using bilex::test::valid_utf8;
 
 namespace {
@@ -68,7 +69,7 @@ void check_shape(const bilex::Analyzer& a, const std::string& body,
     --tail;
     ++punct;
   }
-  CHECK(code_points(s.text) <= max_chars + 2 + punct);
+  CHECK(utf8_code_points(s.text) <= max_chars + 2 + punct);
   // Marks: sorted, disjoint, inside the text, on code point boundaries.
   size_t last = 0;
   for (const auto& [b, e] : s.marks) {
@@ -300,11 +301,11 @@ TEST_CASE("make_snippet: at most max_chars + 2 ellipses, strictly") {
   bilex::Analyzer a;
   const auto s = snip(a, kArticle, "migración frontera", 66);
   CAPTURE(s.text);
-  CHECK(code_points(s.text) <= 66 + 2);
+  CHECK(utf8_code_points(s.text) <= 66 + 2);
   const std::string shout = "A needle" + std::string(60, '!') + " and more.";
   const auto t = snip(a, shout, "needle", 20);
   CAPTURE(t.text);
-  CHECK(code_points(t.text) <= 20 + 2);
+  CHECK(utf8_code_points(t.text) <= 20 + 2);
 }
 
 TEST_CASE("make_snippet: whitespace collapsed, edge cases") {

@@ -126,12 +126,4 @@ inline bool valid_utf8(std::string_view s) {
   return true;
 }
 
-// Number of code points of UTF-8 `s`.
-inline size_t code_points(std::string_view s) {
-  size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
-}
-
 }  // namespace bilex::test

@@ -31,12 +31,6 @@ namespace {
 std::vector<bilex::Document> load(const std::vector<std::string>& paths) {
   std::vector<bilex::Document> docs;
   bilex::ReaderCallbacks cb;
-  cb.is_unchanged = [](const std::string&, const std::string&) {
-    return false;
-  };
-  cb.hash_unchanged = [](const std::string&, const std::string&,
-                         const std::string&) { return false; };
-  cb.on_unchanged = [](const std::string&) {};
   cb.on_article = [&](bilex::Article&& a) { docs.push_back(std::move(a.doc)); };
   cb.on_problem = [](bilex::Problem&& p) {
     std::cerr << "bilex-lab: " << p.source << ": " << p.reason << '\n';

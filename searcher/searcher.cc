@@ -177,7 +177,7 @@ std::string date_key(const std::string& date, const char* option) {
   if (!d || date.size() != 10)
     throw QueryError(std::string("invalid date for ") + option + ": \"" + date +
                      "\" (expected YYYY-MM-DD)");
-  return d->substr(0, 4) + d->substr(5, 2) + d->substr(8, 2);
+  return schema::date_key(*d);
 }
 
 // What the query's words searched in translation, for the result; or why
@@ -424,7 +424,8 @@ void Searcher::open() {
       throw IndexError("no usable index at " + path_ + ": " + why);
     }
     std::string at = "/proc/self/fd/" + std::to_string(fd);
-    if (file || (::access((at + "/iamglass").c_str(), F_OK) != 0 &&
+    const std::string glass = at + "/" + std::string(schema::kGlassMarker);
+    if (file || (::access(glass.c_str(), F_OK) != 0 &&
                  ::access((at + "/XAPIANDB").c_str(), F_OK) != 0))
       at = path_;
     Xapian::Database db;

@@ -346,299 +346,413 @@ unsigned char casefold_latin1(unsigned char b, std::string* out) {
   return lower;
 }
 
+// The lower case of the ASCII word `written`, written into `term` (resized
+// to fit).
+void lower_ascii(std::string_view written, std::string* term) {
+  term->resize(written.size());
+  std::transform(written.begin(), written.end(), term->begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
+}
+
+// Whether none of finish_token's rules touch the written word: letters (and
+// digits after them) alone.
+bool plain_word(std::string_view written) {
+  return !is_digit(written.front()) &&
+         std::none_of(written.begin(), written.end(), [](char c) {
+           return c == '_' || c == '@' || c == '.' || c == '\'';
+         });
+}
+
+// The end of the run of ASCII and Latin-1 letters and digits at s[j]:
+// clears *ascii at a Latin-1 letter, sets *digits at a digit.
+size_t skip_letters_digits(const unsigned char* s, size_t j, size_t n,
+                           bool* ascii, bool* digits) {
+  while (true) {
+    j = skip_ascii_letters(s, j, n);
+    if (j == n) return j;
+    if (is_digit(static_cast<char>(s[j]))) {
+      *digits = true;
+      ++j;
+    } else if (is_latin1_letter(s, j, n)) {
+      *ascii = false;
+      j += 2;
+    } else {
+      return j;
+    }
+  }
+}
+
+// The end of the piece (up to ASCII whitespace) starting at s[i]; clears
+// *latin1 when it holds more than ASCII and Latin-1 letters.
+size_t piece_end(const unsigned char* s, size_t i, size_t n, bool* latin1) {
+  size_t e = i;
+  while (e < n && !is_ascii_space(s[e])) {
+    if (s[e] >= 0x80) {
+      if (*latin1 && is_latin1_letter(s, e, n)) {
+        e += 2;
+        continue;
+      }
+      *latin1 = false;
+    }
+    ++e;
+  }
+  return e;
+}
+
+// Kind of the character at s[j] of a piece of ASCII and Latin-1 letters:
+// 'L' letter (an ASCII or Latin-1 one, or '@'), 'D' digit, '_', or 0 for
+// anything else; *len its bytes.
+char char_kind(const unsigned char* s, size_t j, size_t* len) {
+  *len = 1;
+  if (s[j] >= 0x80) {
+    *len = 2;  // a Latin-1 letter: the piece holds no other non-ASCII
+    return 'L';
+  }
+  if (is_ascii_letter(s[j])) return 'L';
+  if (s[j] >= '0' && s[j] <= '9') return 'D';
+  return s[j] == '_' ? '_' : 0;
+}
+
+// Whether `mid` between characters of kinds `last` and `next` keeps them one
+// word: letters around '.' or '\'', digits around '.', ',', ';' or '\''
+// (UAX #29 WB6, WB7, WB11, WB12).
+bool joins_kinds(char last, unsigned char mid, char next) {
+  return (last == 'L' && next == 'L' && (mid == '.' || mid == '\'')) ||
+         (last == 'D' && next == 'D' &&
+          (mid == '.' || mid == ',' || mid == ';' || mid == '\''));
+}
+
 }  // namespace
+
+// One call of Analyzer::tokenize: the text, the tokens so far and the word
+// position, the pending run of pieces for ICU.
+class TokenRun {
+ public:
+  TokenRun(const Analyzer& analyzer, std::string_view text,
+           const std::bitset<256>* wanted);
+  TokenRun(const TokenRun&) = delete;
+  TokenRun& operator=(const TokenRun&) = delete;
+
+  // ICU's word breaks over [begin, end).
+  void icu_words(size_t begin, size_t end);
+  // All the text: ASCII and Latin-1 pieces here, the rest by ICU.
+  void fast_words();
+  std::vector<Token> take() { return std::move(out_); }
+
+ private:
+  void emit(size_t start, size_t end, bool ascii, bool latin1);
+  void emit_ascii(size_t start, size_t end);
+  void fold_latin1(std::string_view written, Token* tok) const;
+  bool fold_icu(std::string_view written, Token* tok) const;
+  void flush_icu();
+  bool unwanted(size_t start, size_t end) const;
+  size_t skip_punct(size_t j) const;
+  bool gap(size_t j) const;
+  bool simple_end(size_t j, bool digits) const;
+  size_t simple_piece(size_t i);
+  void latin1_words(size_t i, size_t e);
+  size_t latin1_word_end(size_t j, size_t e, char k, bool* ascii,
+                         bool* special) const;
+
+  const Analyzer& an_;
+  const std::string_view text_;
+  const unsigned char* const s_;  // text_'s bytes
+  const size_t n_;
+  const std::bitset<256>* const wanted_;
+  std::vector<Token> out_;
+  uint32_t pos_ = 0;
+  size_t icu_begin_ = 0, icu_end_ = 0;  // pending run of non-ASCII pieces
+  // One UText, reopened on each range.
+  std::unique_ptr<UText, decltype(&utext_close)> ut_{nullptr, &utext_close};
+};
+
+TokenRun::TokenRun(const Analyzer& analyzer, std::string_view text,
+                   const std::bitset<256>* wanted)
+    : an_(analyzer),
+      text_(text),
+      s_(reinterpret_cast<const unsigned char*>(text.data())),
+      n_(text.size()),
+      wanted_(wanted) {
+  // About a token per 4 to 6 bytes: growing the vector as it fills was a
+  // third of the tokenizer's time (each step moves every token).
+  out_.reserve(std::min<size_t>(n_ / 4 + 1, size_t{1} << 16));
+}
+
+// One written word [start, end) of the text; `ascii` when it is known to be.
+// `latin1`: it holds Latin-1 letters and is otherwise ASCII.
+void TokenRun::emit(size_t start, size_t end, bool ascii, bool latin1) {
+  const std::string_view written = text_.substr(start, end - start);
+  // Most words are plain, folded straight into place (ASCII here, Latin-1
+  // in the branch for it).
+  const bool plain = plain_word(written);
+  if (plain && ascii && written.size() <= kMaxTermBytes) {
+    emit_ascii(start, end);
+    return;
+  }
+  Token tok;
+  tok.begin = static_cast<uint32_t>(start);
+  tok.end = static_cast<uint32_t>(end);
+  tok.pos = pos_;
+  if (latin1) {
+    fold_latin1(written, &tok);
+    if (plain) {  // none of finish_token's rules apply
+      if (tok.term.size() > kMaxTermBytes) return;
+      if (tok.accented == tok.term) tok.accented.clear();
+      out_.push_back(std::move(tok));
+      ++pos_;
+      return;
+    }
+  } else if (ascii || is_ascii(written)) {
+    lower_ascii(written, &tok.term);
+  } else if (!fold_icu(written, &tok)) {
+    return;
+  }
+  const size_t before = out_.size();
+  an_.finish_token(&out_, std::move(tok));
+  if (out_.size() != before) ++pos_;
+}
+
+// A plain ASCII word of at most kMaxTermBytes: its term is its lower case.
+void TokenRun::emit_ascii(size_t start, size_t end) {
+  Token& t = out_.emplace_back();
+  t.begin = static_cast<uint32_t>(start);
+  t.end = static_cast<uint32_t>(end);
+  t.pos = pos_++;
+  lower_ascii(text_.substr(start, end - start), &t.term);
+}
+
+// A word of ASCII and Latin-1 letters only: case-folded as ICU would, and
+// each letter's accents stripped by the table fold_accents uses.
+void TokenRun::fold_latin1(std::string_view written, Token* tok) const {
+  tok->accented.reserve(written.size());
+  tok->term.reserve(written.size());
+  const auto* w = reinterpret_cast<const unsigned char*>(written.data());
+  for (size_t k = 0; k < written.size(); ++k) {
+    if (w[k] < 0x80) {
+      const char c =
+          static_cast<char>((w[k] >= 'A' && w[k] <= 'Z') ? w[k] + 32 : w[k]);
+      tok->accented.push_back(c);
+      tok->term.push_back(c);
+    } else {
+      const unsigned char b = casefold_latin1(w[++k], &tok->accented);
+      tok->term += b ? std::string_view(an_.latin1_folds_[b - 0x80])
+                     : std::string_view("ss");
+    }
+  }
+}
+
+// Any other word, folded by ICU (NFKC_Casefold, then fold_accents). False
+// when nothing of it is left to index.
+bool TokenRun::fold_icu(std::string_view written, Token* tok) const {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::UnicodeString folded = an_.casefold_->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(
+          written.data(), static_cast<int32_t>(written.size()))),
+      status);
+  throw_if_failed(status, "Normalizer2::normalize");
+  tok->accented = to_utf8(folded);
+  plain_apostrophes(&tok->accented);
+  tok->term = an_.fold_accents(tok->accented);
+  // Zero-width and soft-hyphen characters vanish in NFKC_Casefold;
+  // U+FFFD from repaired bytes is not a letter.
+  std::erase(tok->term, '\0');
+  return !tok->term.empty() && tok->term != "\xEF\xBF\xBD";
+}
+
+// The break iterator reads the UTF-8 directly (ill-formed bytes read as
+// U+FFFD). Spaces, punctuation, symbols and emoji have status
+// UBRK_WORD_NONE.
+void TokenRun::icu_words(size_t begin, size_t end) {
+  UErrorCode status = U_ZERO_ERROR;
+  UText* opened = utext_openUTF8(ut_.get(), text_.data() + begin,
+                                 static_cast<int64_t>(end - begin), &status);
+  throw_if_failed(status, "utext_openUTF8");
+  if (!ut_) ut_.reset(opened);
+  icu::BreakIterator& breaker = *an_.breaker_;
+  breaker.setText(ut_.get(), status);
+  throw_if_failed(status, "BreakIterator::setText");
+  int32_t start = breaker.first();
+  for (int32_t stop = breaker.next(); stop != icu::BreakIterator::DONE;
+       start = stop, stop = breaker.next()) {
+    if (breaker.getRuleStatus() < UBRK_WORD_NUMBER) continue;
+    emit(begin + static_cast<size_t>(start), begin + static_cast<size_t>(stop),
+         false, false);
+  }
+}
+
+void TokenRun::flush_icu() {
+  if (icu_end_ > icu_begin_) icu_words(icu_begin_, icu_end_);
+  icu_begin_ = icu_end_ = 0;
+}
+
+// Whether the plain word starting at `start` is left out: its term cannot
+// start with a wanted byte (a term is never longer than its word here).
+bool TokenRun::unwanted(size_t start, size_t end) const {
+  if (!wanted_ || end - start > kMaxTermBytes) return false;
+  unsigned char first = ascii_lower(static_cast<char>(s_[start]));
+  if (s_[start] >= 0x80) {  // C3 b: ß, or a letter cased as ICU would
+    const unsigned char b = s_[start + 1];
+    first = b == 0x9F ? 's' : an_.latin1_folds_[latin1_lower(b) - 0x80][0];
+  }
+  return !wanted_->test(first);
+}
+
+// A word never spans ASCII whitespace, so the text is cut there into
+// pieces. A piece of ASCII is split here with the ASCII subset of the same
+// rules (most of English and much of Spanish); runs of pieces with other
+// characters go to ICU. The result is ICU's, only faster (checked against
+// ICU by bilex-lab tokcheck and the analyzer tests).
+void TokenRun::fast_words() {
+  size_t i = 0;
+  while (i < n_) {
+    while (i < n_ && is_ascii_space(s_[i])) ++i;
+    if (i == n_) break;
+    if (const size_t e = simple_piece(i); e > 0) {
+      i = e;
+      continue;
+    }
+    bool latin1 = true;  // ASCII and Latin-1 letters only
+    const size_t e = piece_end(s_, i, n_, &latin1);
+    if (latin1) {
+      flush_icu();
+      latin1_words(i, e);
+    } else {
+      if (icu_end_ == icu_begin_) icu_begin_ = i;
+      icu_end_ = e;
+    }
+    i = e;
+  }
+  flush_icu();
+}
+
+// The end of the punctuation starting at s[j].
+size_t TokenRun::skip_punct(size_t j) const {
+  while (j < n_) {
+    const size_t len = punct_bytes(s_, j, n_);
+    if (len == 0) break;
+    j += len;
+  }
+  return j;
+}
+
+// Whether s[j] is where a word cannot go on: the piece's end or
+// punctuation.
+bool TokenRun::gap(size_t j) const {
+  return j == n_ || kByteClass[s_[j]] == kSpace || punct_bytes(s_, j, n_) > 0;
+}
+
+// Whether the word of letters and digits ending at s[j] ends the piece or
+// punctuation that does not join it to what follows: letters around '.' or
+// '\'', digits around '.', ',', ';' or '\'' are one word (UAX #29 WB6, WB7,
+// WB11, WB12).
+bool TokenRun::simple_end(size_t j, bool digits) const {
+  if (j == n_ || kByteClass[s_[j]] == kSpace) return true;
+  const unsigned char c = s_[j];
+  const bool joins =
+      c == '.' || c == '\'' || (digits && (c == ',' || c == ';'));
+  return punct_bytes(s_, j, n_) > 0 && (!joins || gap(j + 1));
+}
+
+// The commonest piece, words of ASCII and Latin-1 letters and digits
+// between punctuation ("(border," "well-known" "está." "“2017”"), is split
+// here in one pass: its words are its runs of letters and digits. A piece
+// with anything else ('_', '@', a '.' or '\'' before a letter or digit, a
+// ',' or ';' after a digit, other characters) is left to the general loop:
+// returns 0, with what it added undone. Else the end of the piece starting
+// at i.
+size_t TokenRun::simple_piece(size_t i) {
+  size_t out_before = 0;
+  uint32_t pos_before = 0;
+  bool started = false;
+  for (size_t j = i;;) {
+    j = skip_punct(j);
+    if (j == n_ || kByteClass[s_[j]] == kSpace) return j;
+    const size_t start = j;
+    bool word_ascii = true, digits = false;
+    j = skip_letters_digits(s_, j, n_, &word_ascii, &digits);
+    if (j == start || !simple_end(j, digits)) {
+      if (started) {
+        out_.resize(out_before);
+        pos_ = pos_before;
+      }
+      return 0;
+    }
+    if (!started) {
+      flush_icu();  // the pending ICU run's words come first
+      out_before = out_.size();
+      pos_before = pos_;
+      started = true;
+    }
+    // A word of letters and digits keeps its first byte as its term's
+    // (finish_token's number rule only drops ',' and '.'), so the test of
+    // `unwanted` holds for words that start with a digit too.
+    if (unwanted(start, j)) {
+      ++pos_;
+    } else {
+      emit(start, j, word_ascii, !word_ascii);
+    }
+  }
+}
+
+// The words of the piece [i, e) of ASCII and Latin-1 letters.
+void TokenRun::latin1_words(size_t i, size_t e) {
+  for (size_t j = i; j < e;) {
+    size_t len = 0;
+    const char k = char_kind(s_, j, &len);
+    if (k == 0) {
+      j += len;
+      continue;
+    }
+    const size_t start = j;
+    bool word_ascii = true;
+    // Whether one of finish_token's rules may change the term's first byte
+    // or drop it ('_', '@', '.', '\''); its number rule does not.
+    bool special = false;
+    j = latin1_word_end(j, e, k, &word_ascii, &special);
+    if (!special && unwanted(start, j)) {
+      ++pos_;
+      continue;
+    }
+    emit(start, j, word_ascii, !word_ascii);
+  }
+}
+
+// The end of the word starting at s[j], a character of kind k, in the
+// piece ending at e; clears *ascii at a Latin-1 letter, sets *special at
+// '_', '@', and a '.' or '\'' inside.
+size_t TokenRun::latin1_word_end(size_t j, size_t e, char k, bool* ascii,
+                                 bool* special) const {
+  size_t len = 0;
+  while (true) {
+    char last = k;
+    while (j < e && (k = char_kind(s_, j, &len)) != 0) {
+      *ascii = *ascii && len == 1;
+      *special = *special || k == '_' || s_[j] == '@';
+      last = k;
+      j += len;
+    }
+    if (j + 1 >= e) return j;
+    size_t next_len = 0;
+    const char next = char_kind(s_, j + 1, &next_len);
+    if (!joins_kinds(last, s_[j], next)) return j;
+    *special = *special || s_[j] == '.' || s_[j] == '\'';
+    ++j;
+    k = next;
+  }
+}
 
 void Analyzer::set_ascii_fast_path(bool on) { ascii_fast_path_ = on; }
 
 std::vector<Token> Analyzer::tokenize(std::string_view text,
                                       const std::bitset<256>* wanted) const {
-  std::vector<Token> out;
-  if (text.empty()) return out;
-  // About a token per 4 to 6 bytes: growing the vector as it fills was a
-  // third of the tokenizer's time (each step moves every token).
-  out.reserve(std::min<size_t>(text.size() / 4 + 1, size_t{1} << 16));
-  uint32_t pos = 0;
-  // One written word [start, end) of `text`; `ascii` when it is known to be.
-  // `latin1`: it holds Latin-1 letters and is otherwise ASCII.
-  auto emit = [&](size_t start, size_t end, bool ascii, bool latin1 = false) {
-    const std::string_view written = text.substr(start, end - start);
-    // Most words are letters (and digits after them) alone, which none of
-    // finish_token's rules touch: folded straight into place (ASCII below,
-    // Latin-1 in the branch for it).
-    const bool plain = !is_digit(written.front()) &&
-                       std::none_of(written.begin(), written.end(), [](char c) {
-                         return c == '_' || c == '@' || c == '.' || c == '\'';
-                       });
-    if (plain && ascii && written.size() <= kMaxTermBytes) {
-      Token& t = out.emplace_back();
-      t.begin = static_cast<uint32_t>(start);
-      t.end = static_cast<uint32_t>(end);
-      t.pos = pos++;
-      t.term.resize(written.size());
-      std::transform(
-          written.begin(), written.end(), t.term.begin(),
-          [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
-      return;
-    }
-    Token tok;
-    tok.begin = static_cast<uint32_t>(start);
-    tok.end = static_cast<uint32_t>(end);
-    tok.pos = pos;
-    if (latin1) {
-      // ASCII and Latin-1 letters only: case-folded as ICU would, and each
-      // letter's accents stripped by the table fold_accents uses.
-      tok.accented.reserve(written.size());
-      tok.term.reserve(written.size());
-      const auto* w = reinterpret_cast<const unsigned char*>(written.data());
-      for (size_t k = 0; k < written.size(); ++k) {
-        if (w[k] < 0x80) {
-          const char c = static_cast<char>(
-              (w[k] >= 'A' && w[k] <= 'Z') ? w[k] + 32 : w[k]);
-          tok.accented.push_back(c);
-          tok.term.push_back(c);
-        } else {
-          const unsigned char b = casefold_latin1(w[++k], &tok.accented);
-          tok.term += b ? std::string_view(latin1_folds_[b - 0x80])
-                        : std::string_view("ss");
-        }
-      }
-      if (plain) {  // none of finish_token's rules apply
-        if (tok.term.size() > kMaxTermBytes) return;
-        if (tok.accented == tok.term) tok.accented.clear();
-        out.push_back(std::move(tok));
-        ++pos;
-        return;
-      }
-    } else if (ascii || is_ascii(written)) {
-      tok.term.resize(written.size());
-      std::transform(
-          written.begin(), written.end(), tok.term.begin(),
-          [](char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; });
-    } else {
-      UErrorCode status = U_ZERO_ERROR;
-      const icu::UnicodeString folded = casefold_->normalize(
-          icu::UnicodeString::fromUTF8(icu::StringPiece(
-              written.data(), static_cast<int32_t>(written.size()))),
-          status);
-      throw_if_failed(status, "Normalizer2::normalize");
-      tok.accented = to_utf8(folded);
-      plain_apostrophes(&tok.accented);
-      tok.term = fold_accents(tok.accented);
-      // Zero-width and soft-hyphen characters vanish in NFKC_Casefold;
-      // U+FFFD from repaired bytes is not a letter.
-      std::erase(tok.term, '\0');
-      if (tok.term.empty() || tok.term == "\xEF\xBF\xBD") return;
-    }
-    const size_t before = out.size();
-    finish_token(&out, std::move(tok));
-    if (out.size() != before) ++pos;
-  };
-  // ICU's word breaks over [begin, end): the break iterator reads the UTF-8
-  // directly (ill-formed bytes read as U+FFFD). Spaces, punctuation,
-  // symbols and emoji have status UBRK_WORD_NONE.
-  // One UText, reopened on each range.
-  std::unique_ptr<UText, decltype(&utext_close)> ut(nullptr, &utext_close);
-  auto icu_words = [&](size_t begin, size_t end) {
-    UErrorCode status = U_ZERO_ERROR;
-    UText* opened = utext_openUTF8(ut.get(), text.data() + begin,
-                                   static_cast<int64_t>(end - begin), &status);
-    throw_if_failed(status, "utext_openUTF8");
-    if (!ut) ut.reset(opened);
-    breaker_->setText(ut.get(), status);
-    throw_if_failed(status, "BreakIterator::setText");
-    int32_t start = breaker_->first();
-    for (int32_t stop = breaker_->next(); stop != icu::BreakIterator::DONE;
-         start = stop, stop = breaker_->next()) {
-      if (breaker_->getRuleStatus() < UBRK_WORD_NUMBER) continue;
-      emit(begin + static_cast<size_t>(start),
-           begin + static_cast<size_t>(stop), false);
-    }
-  };
-  if (!ascii_fast_path_) {
-    icu_words(0, text.size());
-    return out;
+  if (text.empty()) return {};
+  TokenRun run(*this, text, wanted);
+  if (ascii_fast_path_) {
+    run.fast_words();
+  } else {
+    run.icu_words(0, text.size());
   }
-  // A word never spans ASCII whitespace, so the text is cut there into
-  // pieces. A piece of ASCII is split here with the ASCII subset of the
-  // same rules (most of English and much of Spanish); runs of pieces with
-  // other characters go to ICU. The result is ICU's, only faster (checked
-  // against ICU by bilex-lab tokcheck and the analyzer tests).
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t icu_begin = 0, icu_end = 0;  // pending run of non-ASCII pieces
-  auto flush_icu = [&] {
-    if (icu_end > icu_begin) icu_words(icu_begin, icu_end);
-    icu_begin = icu_end = 0;
-  };
-  // Whether the plain word starting at `start` is left out: its term
-  // cannot start with a wanted byte (a term is never longer than its word
-  // here).
-  auto unwanted = [&](size_t start, size_t end) {
-    if (!wanted || end - start > kMaxTermBytes) return false;
-    unsigned char first = ascii_lower(static_cast<char>(s[start]));
-    if (s[start] >= 0x80) {  // C3 b: ß, or a letter cased as ICU would
-      const unsigned char b = s[start + 1];
-      first = b == 0x9F ? 's' : latin1_folds_[latin1_lower(b) - 0x80][0];
-    }
-    return !wanted->test(first);
-  };
-  // The commonest piece, words of ASCII and Latin-1 letters and digits
-  // between punctuation ("(border," "well-known" "está." "“2017”"), is
-  // split here in one pass: its words are its runs of letters and digits.
-  // A piece with anything else ('_', '@', a '.' or '\'' before a letter or
-  // digit, a ',' or ';' after a digit, other characters) is left to the
-  // general loop below: returns 0, with what it added undone. Else the end
-  // of the piece starting at i.
-  auto simple_piece = [&](size_t i) -> size_t {
-    size_t out_before = 0;
-    uint32_t pos_before = 0;
-    bool started = false;
-    // Whether s[j] is where a word cannot go on: the piece's end or
-    // punctuation.
-    auto gap = [&](size_t j) {
-      return j == n || kByteClass[s[j]] == kSpace || punct_bytes(s, j, n) > 0;
-    };
-    for (size_t j = i;;) {
-      while (j < n) {
-        const size_t len = punct_bytes(s, j, n);
-        if (len == 0) break;
-        j += len;
-      }
-      if (j == n || kByteClass[s[j]] == kSpace) return j;
-      const size_t start = j;
-      bool word_ascii = true, digits = false;
-      while (true) {
-        j = skip_ascii_letters(s, j, n);
-        if (j == n) break;
-        if (is_digit(static_cast<char>(s[j]))) {
-          digits = true;
-          ++j;
-        } else if (is_latin1_letter(s, j, n)) {
-          word_ascii = false;
-          j += 2;
-        } else {
-          break;
-        }
-      }
-      bool simple = j > start;
-      if (simple && j < n && kByteClass[s[j]] != kSpace) {
-        const unsigned char c = s[j];
-        // Letters around '.' or '\'', digits around '.', ',', ';' or '\''
-        // are one word (UAX #29 WB6, WB7, WB11, WB12).
-        const bool joins =
-            c == '.' || c == '\'' || (digits && (c == ',' || c == ';'));
-        simple = punct_bytes(s, j, n) > 0 && (!joins || gap(j + 1));
-      }
-      if (!simple) {
-        if (started) {
-          out.resize(out_before);
-          pos = pos_before;
-        }
-        return 0;
-      }
-      if (!started) {
-        // The pending ICU run's words come first.
-        flush_icu();
-        out_before = out.size();
-        pos_before = pos;
-        started = true;
-      }
-      // A word of letters and digits keeps its first byte as its term's
-      // (finish_token's number rule only drops ',' and '.'), so the test of
-      // `unwanted` holds for words that start with a digit too.
-      if (unwanted(start, j)) {
-        ++pos;
-      } else {
-        emit(start, j, word_ascii, !word_ascii);
-      }
-    }
-  };
-  size_t i = 0;
-  while (i < n) {
-    while (i < n && is_ascii_space(s[i])) ++i;
-    if (i == n) break;
-    if (const size_t e = simple_piece(i); e > 0) {
-      i = e;
-      continue;
-    }
-    size_t e = i;
-    bool latin1 = true;  // ASCII and Latin-1 letters only
-    while (e < n && !is_ascii_space(s[e])) {
-      if (s[e] >= 0x80) {
-        if (latin1 && is_latin1_letter(s, e, n)) {
-          e += 2;
-          continue;
-        }
-        latin1 = false;
-      }
-      ++e;
-    }
-    if (!latin1) {
-      if (icu_end == icu_begin) icu_begin = i;
-      icu_end = e;
-      i = e;
-      continue;
-    }
-    flush_icu();
-    // Kind of the character at j: 'L' letter (an ASCII or Latin-1 one, or
-    // '@'), 'D' digit, '_', or 0 for anything else; *len its bytes.
-    auto kind = [&](size_t j, size_t* len) -> char {
-      *len = 1;
-      if (s[j] >= 0x80) {
-        *len = 2;  // a Latin-1 letter: the piece holds no other non-ASCII
-        return 'L';
-      }
-      if (is_ascii_letter(s[j])) return 'L';
-      if (s[j] >= '0' && s[j] <= '9') return 'D';
-      return s[j] == '_' ? '_' : 0;
-    };
-    for (size_t j = i; j < e;) {
-      size_t len = 0;
-      char k = kind(j, &len);
-      if (k == 0) {
-        j += len;
-        continue;
-      }
-      const size_t start = j;
-      bool word_ascii = true;
-      // Whether one of finish_token's rules may change the term's first
-      // byte or drop it ('_', '@', '.', '\''); its number rule does not.
-      bool special = false;
-      while (true) {
-        char last = k;
-        while (j < e && (k = kind(j, &len)) != 0) {
-          word_ascii = word_ascii && len == 1;
-          special = special || k == '_' || s[j] == '@';
-          last = k;
-          j += len;
-        }
-        // Letters around '.' or '\'', digits around '.', ',', ';' or '\''
-        // stay one word (UAX #29 WB6, WB7, WB11, WB12).
-        if (j + 1 < e) {
-          size_t next_len = 0;
-          const char next = kind(j + 1, &next_len);
-          const unsigned char mid = s[j];
-          if ((last == 'L' && next == 'L' && (mid == '.' || mid == '\'')) ||
-              (last == 'D' && next == 'D' &&
-               (mid == '.' || mid == ',' || mid == ';' || mid == '\''))) {
-            special = special || mid == '.' || mid == '\'';
-            ++j;
-            k = next;
-            continue;
-          }
-        }
-        break;
-      }
-      if (!special && unwanted(start, j)) {
-        ++pos;
-        continue;
-      }
-      emit(start, j, word_ascii, !word_ascii);
-    }
-    i = e;
-  }
-  flush_icu();
-  return out;
+  return run.take();
 }
 
 namespace {

@@ -55,6 +55,8 @@ struct WordTerms {
   std::vector<StemTerms> stems;  // per language; empty for a stopword there
 };
 
+class TokenRun;
+
 // Analysis of English and Spanish text.
 // Not thread-safe (the ICU break iterator and the Snowball stemmers keep
 // state): use one Analyzer per thread. Construction is cheap.
@@ -140,6 +142,8 @@ class Analyzer {
   [[nodiscard]] static std::string signature();
 
  private:
+  friend class TokenRun;  // one call of tokenize, in analyzer.cc
+
   [[nodiscard]] std::string fold_accents(std::string_view lower) const;
   void finish_token(std::vector<Token>* out, Token tok) const;
 

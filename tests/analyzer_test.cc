@@ -139,6 +139,15 @@ TEST_CASE("ASCII fast path: the same tokens as ICU alone") {
       "\u2018ok\u2019 a\u2019b",
       "833,334 19th covid19 1. 3,5km abc,5 abc1,5 5;6 7;x 8.x x.9 "
       "(12) \"2\u00AA\" 1\u00BA a\u201C\u0301b \u201C\u200Bx",
+      // Words over the term length limit, ASCII and Latin-1; '_' and '@'
+      // inside Latin-1 words; Latin-1 around '.', '\'' and digits.
+      std::string(70, 'a') + " " + std::string(64, 'B') + " x" +
+          std::string(40, 'y') + "\u00E9" + std::string(30, 'z') +
+          " \u00C9l_ni\u00F1o @\u00C1ngel \u00E1@b.c STRA\u00DFE "
+          "d'\u00C1vila \u00C1.\u00C9. \u00E91,5 1\u00E9.2 x.\u00E9",
+      // Letters outside Latin-1 next to ASCII and Latin-1 ones.
+      "ab\u0107d caf\u00E9\u0142 \u0416x x\u0416 1\u0661 "
+      "\u00E9\u2019\u0107 a\u00AD\u00E9 \u00AB\u0107\u00BB",
   };
   bilex::Analyzer fast, icu;
   icu.set_ascii_fast_path(false);

@@ -299,8 +299,8 @@ std::string content_hash(std::string_view s) {
   return out;
 }
 
-// Stored form: kStoredMagic then id, title and date, each as a decimal length, ':'
-// and the bytes; one byte of language ('e', 's', 'u'); the body to the end.
+// Stored form: kStoredMagic then id, title and date, each as a decimal length,
+// ':' and the bytes; one byte of language ('e', 's', 'u'); the body to the end.
 // Cheaper to read back than JSON (no escaping, the body copied once), which
 // matters for every hit of every query.
 namespace {

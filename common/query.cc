@@ -571,8 +571,8 @@ class Parser {
     Xapian::doccount own = 0, translated = 0;
     for (const auto& [lang, stem] : g.stems)
       if (lang == from)
-        own = std::max(own,
-                       termfreq(Analyzer::stem_prefix(field, lang) + stem));
+        own =
+            std::max(own, termfreq(Analyzer::stem_prefix(field, lang) + stem));
     for (size_t i = first; i < g.bridged.size(); ++i)
       for (const std::string& term : g.bridged[i].terms)
         translated = std::max(translated, termfreq(term));
@@ -737,8 +737,7 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
   ParsedQuery scratch;
   Parser voter(std::move(lexemes), analyzer, nullptr, mode, &scratch);
   out.lang = voter.vote_language();
-  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out, lexicon,
-                stats);
+  Parser parser(voter.take_lexemes(), analyzer, db, mode, &out, lexicon, stats);
   parser.run();
   if (parser.relaxed_possible_) {
     out.relaxed = parser.relaxed_;

@@ -342,8 +342,8 @@ Snippet make_snippet(const Analyzer& analyzer, const std::string& body,
   const std::vector<int> match = match_tokens(analyzer, words, lang, groups);
   const Hits hits = find_hits(body, words, match);
   const bool matched = !hits.token.empty();
-  const auto [best_first, best_last] = best_window(
-      hits, match, groups.size(), weights, max_chars * 4 / 5);
+  const auto [best_first, best_last] =
+      best_window(hits, match, groups.size(), weights, max_chars * 4 / 5);
   // A third of the room left by the window goes to its left.
   const size_t used =
       matched ? hits.end[best_last] - hits.begin[best_first] : 0;

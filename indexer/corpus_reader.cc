@@ -51,8 +51,7 @@ class FileSource : public ByteSource {
   }
   size_t read(char* buf, size_t n) override {
     const size_t got = std::fread(buf, 1, n, f_);
-    if (got == 0 && std::ferror(f_))
-      throw Error(std::strerror(errno));
+    if (got == 0 && std::ferror(f_)) throw Error(std::strerror(errno));
     consumed_ += got;
     return got;
   }
@@ -461,7 +460,8 @@ bool is_file_key(std::string_view fingerprint) {
 
 bool read_input(const std::string& path, const ReaderCallbacks& cb) {
   if (!cb.on_article || !cb.on_problem)
-    throw std::invalid_argument("read_input: on_article and on_problem are required");
+    throw std::invalid_argument(
+        "read_input: on_article and on_problem are required");
   if (path == "-") {
     return read_jsonl(std::make_unique<FileSource>(stdin, false), "<stdin>",
                       cb);

@@ -119,8 +119,7 @@ Built build_document(const Analyzer& analyzer, Article& a,
     d.lang = detect_language(d.title + "\n" + d.body).lang;
   }
   Built b;
-  analyzer.index_article(b.doc, d.title, d.body, d.lang, &b.accents,
-                         &b.words);
+  analyzer.index_article(b.doc, d.title, d.body, d.lang, &b.accents, &b.words);
   std::sort(b.words.begin(), b.words.end());
   b.words.erase(std::unique(b.words.begin(), b.words.end()), b.words.end());
   b.doc.add_boolean_term(bounded_term(schema::kId, d.id));

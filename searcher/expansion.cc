@@ -35,8 +35,7 @@ std::map<std::string, Relevance> candidates(
       const double wdf = std::max<Xapian::termcount>(stored_wdf, 1);
       Relevance& r = out[term];
       ++r.docs;
-      r.multiplier +=
-          (kExpandK + 1) * wdf / (kExpandK * len / avlen + wdf);
+      r.multiplier += (kExpandK + 1) * wdf / (kExpandK * len / avlen + wdf);
     }
   }
   return out;
@@ -86,17 +85,15 @@ std::vector<ExpandTerm> expand_terms(
   std::vector<std::string> names;
   names.reserve(found.size());
   for (const auto& entry : found) names.push_back(entry.first);
-  const Xapian::MSet stats =
-      remote ? statistics_of(db, names) : Xapian::MSet();
+  const Xapian::MSet stats = remote ? statistics_of(db, names) : Xapian::MSet();
   const double size = db.get_doccount();
   std::vector<ExpandTerm> out;
   for (const auto& [term, r] : found) {
     const Xapian::doccount n =
         remote ? stats.get_termfreq(term) : db.get_termfreq(term);
     const double w =
-        r.multiplier * relevance_weight(size, n,
-                                        static_cast<double>(docs.size()),
-                                        r.docs);
+        r.multiplier *
+        relevance_weight(size, n, static_cast<double>(docs.size()), r.docs);
     if (w > 0) out.push_back({term, w});
   }
   const auto better = [](const ExpandTerm& a, const ExpandTerm& b) {

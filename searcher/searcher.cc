@@ -143,8 +143,8 @@ Page ranked_page(Xapian::Enquire& enquire, SortOrder sort,
     while (stop > first && stop < size &&
            same_score(weight(stop), weight(end - 1)))
       ++stop;
-    const bool front_tie =
-        first > 0 && first < end && same_score(weight(first - 1), weight(first));
+    const bool front_tie = first > 0 && first < end &&
+                           same_score(weight(first - 1), weight(first));
     const bool open_tie = stop > end && stop == size && size == asked;
     if (!front_tie && !open_tie) {
       for (Xapian::doccount i = first; i < stop; ++i) p.index.push_back(i);
@@ -661,9 +661,9 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
       filtered(pq.relaxed.empty() ? pq.strict : pq.relaxed, filter));
   // Equal scores in the order of every layout, so that shards feed back
   // the documents one index does.
-  const Page top = ranked_page(enquire, SortOrder::relevance, 0,
-                               static_cast<Xapian::doccount>(req.feedback_docs),
-                               0);
+  const Page top =
+      ranked_page(enquire, SortOrder::relevance, 0,
+                  static_cast<Xapian::doccount>(req.feedback_docs), 0);
   if (top.index.empty()) return {};
   std::vector<TermCounts> docs;
   for (const Xapian::doccount i : top.index) {
@@ -677,9 +677,9 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
     docs.push_back(analyzed_terms(analyzer_, data));
   }
   const FeedbackTerms decider(pq);
-  const std::vector<ExpandTerm> eset =
-      expand_terms(db_, docs, req.feedback_terms,
-                   [&](const std::string& t) { return decider(t); }, remote_);
+  const std::vector<ExpandTerm> eset = expand_terms(
+      db_, docs, req.feedback_terms,
+      [&](const std::string& t) { return decider(t); }, remote_);
   if (eset.empty()) return {};
   const double strongest = eset.front().weight;
   std::vector<Xapian::Query> terms;
@@ -777,8 +777,7 @@ ParsedQuery Searcher::parse(const SearchRequest& req,
   const TermStats fetched{
       [&](const std::string& t) { return stats.get_termfreq(t); },
       db_.get_doccount()};
-  return parse_query(req.query, analyzer_, &db_, req.match, lexicon,
-                     &fetched);
+  return parse_query(req.query, analyzer_, &db_, req.match, lexicon, &fetched);
 }
 
 SearchResult Searcher::search_once(const SearchRequest& req) {

@@ -173,7 +173,7 @@ class Searcher {
   ino_t dir_ino_ = 0;
   Xapian::Database db_;
   std::vector<std::string> unavailable_;  // stub members left out
-  bool remote_ = false;  // a stub with remote members
+  bool remote_ = false;                   // a stub with remote members
   std::string note_;
   Analyzer analyzer_;
   std::unique_ptr<HelperThread> helper_;  // or none

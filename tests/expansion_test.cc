@@ -93,15 +93,15 @@ TEST_CASE("expand_terms: the same over two combined databases") {
   // Look-ups each, or the statistics of one match (as for remote members).
   for (const bool one_match : {false, true}) {
     std::vector<TermCounts> split_docs;
-    for (const Xapian::docid d : rel) split_docs.push_back(term_counts(both, d));
+    for (const Xapian::docid d : rel)
+      split_docs.push_back(term_counts(both, d));
     REQUIRE(split_docs == docs);
-    const auto split = expand_terms(both, split_docs, 10, not_boolean,
-                                    one_match);
+    const auto split =
+        expand_terms(both, split_docs, 10, not_boolean, one_match);
     REQUIRE(split.size() == whole.size());
     for (size_t i = 0; i < whole.size(); ++i) {
       CHECK(split[i].term == whole[i].term);
-      CHECK(split[i].weight ==
-            doctest::Approx(whole[i].weight).epsilon(1e-12));
+      CHECK(split[i].weight == doctest::Approx(whole[i].weight).epsilon(1e-12));
     }
   }
 }
@@ -117,7 +117,8 @@ TEST_CASE("expand_terms: nothing asked, nothing accepted") {
   CHECK(expand_terms(db, docs, 5, none, false).empty());
 }
 
-TEST_CASE("analyzed_terms: a stored article gives the terms it was indexed with") {
+TEST_CASE(
+    "analyzed_terms: a stored article gives the terms it was indexed with") {
   test::TempDir dir;
   IndexOptions opts;
   opts.db = dir.str("db");
@@ -129,7 +130,8 @@ TEST_CASE("analyzed_terms: a stored article gives the terms it was indexed with"
     TermCounts indexed;
     for (const auto& [term, wdf] : term_counts(db, *it))
       if (wdf > 0) indexed.emplace_back(term, wdf);
-    const TermCounts again = analyzed_terms(analyzer, db.get_document(*it).get_data());
+    const TermCounts again =
+        analyzed_terms(analyzer, db.get_document(*it).get_data());
     CHECK(again == indexed);
     Xapian::termcount len = 0;
     for (const auto& entry : again) len += entry.second;

@@ -99,7 +99,8 @@ std::string ids(const bilex::SearchResult& r, bool sorted = true) {
 
 }  // namespace
 
-TEST_CASE("run_index: first run / re-run / change / removal / rebuild" * doctest::test_suite("threads")) {
+TEST_CASE("run_index: first run / re-run / change / removal / rebuild" *
+          doctest::test_suite("threads")) {
   Index ix;
   CHECK(ix.first.added == 3);
   CHECK(ix.first.docs == 3);
@@ -188,7 +189,8 @@ TEST_CASE("Searcher: no usable index is an IndexError") {
   CHECK_THROWS_AS(bilex::Searcher(dir.str("empty")), bilex::IndexError);
 }
 
-TEST_CASE("Searcher: an open searcher follows updates and rebuilds" * doctest::test_suite("threads")) {
+TEST_CASE("Searcher: an open searcher follows updates and rebuilds" *
+          doctest::test_suite("threads")) {
   Index ix;
   bilex::Searcher s(ix.dir.str("db"));
   bilex::SearchRequest req;
@@ -582,7 +584,8 @@ TEST_CASE("read_queries and run_batch" * doctest::test_suite("threads")) {
   }
 }
 
-TEST_CASE("Searcher: a helper thread gives the same hits and snippets" * doctest::test_suite("threads")) {
+TEST_CASE("Searcher: a helper thread gives the same hits and snippets" *
+          doctest::test_suite("threads")) {
   TempDir dir;
   const std::string db = jsonl_index(dir, 60, [](int i) {
     std::string b = " Officials said";
@@ -613,7 +616,8 @@ TEST_CASE("Searcher: a helper thread gives the same hits and snippets" * doctest
   }
 }
 
-TEST_CASE("Searcher: bridging ranks, highlights and explains a translated match") {
+TEST_CASE(
+    "Searcher: bridging ranks, highlights and explains a translated match") {
   Index ix;
   bilex::SearchRequest req;
   req.explain = true;
@@ -631,8 +635,8 @@ TEST_CASE("Searcher: bridging ranks, highlights and explains a translated match"
     // The translated word is highlighted.
     bool marked = false;
     for (const auto& [b, e] : r.hits[i].snippet.marks)
-      marked |= bilex::Analyzer().fold(r.hits[i].snippet.text.substr(
-                    b, e - b)) == "border";
+      marked |= bilex::Analyzer().fold(
+                    r.hits[i].snippet.text.substr(b, e - b)) == "border";
     CHECK(marked);
     CHECK(r.hits[i].contributions.at(0).second > 0);
   }
@@ -663,6 +667,6 @@ TEST_CASE("Searcher: bridging ranks, highlights and explains a translated match"
   REQUIRE(!b.bridged[0].second.empty());
   CHECK(b.bridged[0].second[0].weight < bilex::kBridgeWeight);
   // An English question reaches the Spanish article through "migración".
-  CHECK(ids(search(ix, "the migration", bilex::SearchRequest{})).find(
-            "es/frontera.txt") != std::string::npos);
+  CHECK(ids(search(ix, "the migration", bilex::SearchRequest{}))
+            .find("es/frontera.txt") != std::string::npos);
 }

@@ -191,31 +191,38 @@ void note_bridges(const ParsedQuery& pq, const Lexicon* lexicon,
     if (!g.bridged.empty()) r->bridged.emplace_back(g.label, g.bridged);
 }
 
-// Which of `wanted` (sorted, unique) the document `did` holds: one pass
-// over its term list, skipping to each wanted term. Xapian's
-// get_matching_terms instead looks every term of the document up among
-// every term of the query (feedback terms included), a large part of a
-// query's time when each hit is asked.
-std::unordered_set<std::string> held_terms(
-    const Xapian::Database& db, Xapian::docid did,
-    const std::vector<std::string>& wanted) {
-  std::unordered_set<std::string> held;
-  if (wanted.empty()) return held;
-  Xapian::TermIterator t = db.termlist_begin(did);
-  const Xapian::TermIterator end = db.termlist_end(did);
-  for (const std::string& w : wanted) {
-    t.skip_to(w);
-    if (t == end) break;
-    if (*t == w) held.insert(w);
-  }
-  return held;
-}
-
 // Sorts and deduplicates `terms`.
 std::vector<std::string> sorted_unique(std::vector<std::string> terms) {
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   return terms;
+}
+
+// Which of its wanted terms (sorted, unique) each of `docs` holds: one
+// posting list a term, skipped through the documents in docid order. A
+// document's term list would be read whole and inflated for each hit.
+std::vector<std::unordered_set<std::string>> held_terms(
+    const Xapian::Database& db, const std::vector<Xapian::docid>& docs,
+    const std::vector<const std::vector<std::string>*>& wanted) {
+  std::vector<std::unordered_set<std::string>> held(docs.size());
+  std::vector<size_t> by_docid(docs.size());
+  std::iota(by_docid.begin(), by_docid.end(), size_t{0});
+  std::sort(by_docid.begin(), by_docid.end(),
+            [&](size_t a, size_t b) { return docs[a] < docs[b]; });
+  std::vector<std::string> terms;
+  for (const auto* w : wanted) terms.insert(terms.end(), w->begin(), w->end());
+  for (const std::string& term : sorted_unique(std::move(terms))) {
+    Xapian::PostingIterator p = db.postlist_begin(term);
+    const Xapian::PostingIterator end = db.postlist_end(term);
+    for (size_t k : by_docid) {
+      if (!std::binary_search(wanted[k]->begin(), wanted[k]->end(), term))
+        continue;
+      p.skip_to(docs[k]);
+      if (p == end) break;
+      if (*p == docs[k]) held[k].insert(term);
+    }
+  }
+  return held;
 }
 
 // The terms of the query's translated words.
@@ -344,6 +351,28 @@ std::unordered_set<std::string> held_in_article(
     const auto at = std::lower_bound(terms.begin(), terms.end(), w, before);
     if (at != terms.end() && at->first == w) held.insert(w);
   }
+  return held;
+}
+
+// Which of its wanted terms each hit of `order` holds: `asked_partial`
+// for a partial match, else `asked`. Over remote shards from the stored
+// articles, whose term lists and posting lists cost round trips.
+std::vector<std::unordered_set<std::string>> held_by_hits(
+    const Xapian::Database& db, const Analyzer* remote_analyzer,
+    const std::vector<std::pair<Xapian::MSetIterator, bool>>& order,
+    const std::vector<std::string>& stored,
+    const std::vector<std::string>& asked,
+    const std::vector<std::string>& asked_partial) {
+  std::vector<Xapian::docid> docs;
+  std::vector<const std::vector<std::string>*> wanted;
+  for (const auto& [it, partial] : order) {
+    docs.push_back(*it);
+    wanted.push_back(partial ? &asked_partial : &asked);
+  }
+  if (!remote_analyzer) return held_terms(db, docs, wanted);
+  std::vector<std::unordered_set<std::string>> held;
+  for (size_t k = 0; k < order.size(); ++k)
+    held.push_back(held_in_article(*remote_analyzer, stored[k], *wanted[k]));
   return held;
 }
 
@@ -834,6 +863,8 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
 
   const std::vector<std::string> asked = asked_terms(req, pq, false);
   const std::vector<std::string> asked_partial = asked_terms(req, pq, true);
+  const auto held = held_by_hits(db_, remote_ ? &analyzer_ : nullptr, order,
+                                 stored, asked, asked_partial);
   size_t rank = req.offset;
   for (size_t k = 0; k < order.size(); ++k) {
     const auto& [it, partial] = order[k];
@@ -846,14 +877,11 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.lang = d.lang;
     h.score = it.get_weight();
     h.partial = partial;
-    const std::vector<std::string>& wanted = partial ? asked_partial : asked;
-    const auto held = remote_ ? held_in_article(analyzer_, stored[k], wanted)
-                              : held_terms(db_, *it, wanted);
-    if (partial && req.missing_words) h.missing = missing_words(pq, held);
+    if (partial && req.missing_words) h.missing = missing_words(pq, held[k]);
     if (req.snippets) h.snippet = std::move(snippets[k]);
     if (req.explain) explain(req, pq, expansion, &h);
     if (req.translations && !r.bridged.empty())
-      h.translations = matched_translations(pq, held);
+      h.translations = matched_translations(pq, held[k]);
     r.hits.push_back(std::move(h));
   }
   r.took_ms = ms_since(start);

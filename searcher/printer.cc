@@ -2,7 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
+
+#include "searcher/json_writer.h"
 
 namespace bilex {
 namespace {
@@ -76,17 +77,23 @@ std::string snippet_html(const Snippet& s) {
 namespace {
 
 // --explain: each query word's translations and their weights.
-nlohmann::json bridged_json(const SearchResult& r) {
-  nlohmann::json out = nlohmann::json::array();
+void bridged_json(JsonWriter* w, const SearchResult& r) {
+  w->begin_array();
   for (const auto& [label, words] : r.bridged) {
-    nlohmann::json ts = nlohmann::json::array();
+    w->begin_object().key("query").value(label).key("translations");
+    w->begin_array();
     for (const BridgedWord& b : words)
-      ts.push_back({{"word", b.text},
-                    {"lang", std::string(lang_code(b.lang))},
-                    {"weight", round4(b.weight)}});
-    out.push_back({{"query", label}, {"translations", std::move(ts)}});
+      w->begin_object()
+          .key("lang")
+          .value(lang_code(b.lang))
+          .key("weight")
+          .value(round4(b.weight))
+          .key("word")
+          .value(b.text)
+          .end_object();
+    w->end_array().end_object();
   }
-  return out;
+  w->end_array();
 }
 
 void print_bridged(std::ostream& out, const SearchResult& r) {
@@ -104,47 +111,64 @@ void print_bridged(std::ostream& out, const SearchResult& r) {
 
 }  // namespace
 
-std::string result_json(const SearchResult& r, bool explain) {
-  nlohmann::json hits = nlohmann::json::array();
-  for (const Hit& h : r.hits) {
-    nlohmann::json j = {{"rank", h.rank},
-                        {"id", h.id},
-                        {"title", h.title},
-                        {"date", h.date.empty() ? nlohmann::json(nullptr)
-                                                : nlohmann::json(h.date)},
-                        {"lang", std::string(lang_code(h.lang))},
-                        {"score", round4(h.score)},
-                        {"snippet", snippet_html(h.snippet)}};
-    if (explain) {
-      j["partial"] = h.partial;
-      nlohmann::json parts = nlohmann::json::array();
-      for (const auto& [label, score] : h.contributions)
-        parts.push_back({{"query", label}, {"score", round4(score)}});
-      j["explain"] = std::move(parts);
-    }
-    if (!h.translations.empty()) j["translations"] = h.translations;
-    hits.push_back(std::move(j));
-  }
-  nlohmann::json j = {
-      {"query", r.query},
-      {"total", r.total},
-      {"offset", r.offset},
-      {"limit", r.limit},
-      {"took_ms", std::round(r.took_ms * 1000) / 1000},
-      {"suggestion",
-       r.suggestion ? nlohmann::json(*r.suggestion) : nlohmann::json(nullptr)},
-      {"hits", std::move(hits)}};
-  if (!r.unavailable.empty()) {
-    j["partial"] = true;
-    j["unavailable"] = r.unavailable;
-  }
+namespace {
+
+// One hit's JSON object; keys sorted, as in every object of the result.
+void hit_json(JsonWriter* w, const Hit& h, bool explain) {
+  w->begin_object().key("date");
+  if (h.date.empty())
+    w->null();
+  else
+    w->value(h.date);
   if (explain) {
-    j["parsed"] = r.parsed;
-    j["query_lang"] = lang_code(r.query_lang);
-    j["bridged"] = bridged_json(r);
-    if (!r.bridge_note.empty()) j["bridge_note"] = r.bridge_note;
+    w->key("explain").begin_array();
+    for (const auto& [label, score] : h.contributions)
+      w->begin_object()
+          .key("query")
+          .value(label)
+          .key("score")
+          .value(round4(score))
+          .end_object();
+    w->end_array();
   }
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  w->key("id").value(h.id).key("lang").value(lang_code(h.lang));
+  if (explain) w->key("partial").value(h.partial);
+  w->key("rank").value(uint64_t{h.rank}).key("score").value(round4(h.score));
+  w->key("snippet").value(snippet_html(h.snippet)).key("title").value(h.title);
+  if (!h.translations.empty()) w->key("translations").strings(h.translations);
+  w->end_object();
+}
+
+}  // namespace
+
+std::string result_json(const SearchResult& r, bool explain) {
+  JsonWriter w;
+  w.begin_object();
+  if (explain) {
+    if (!r.bridge_note.empty()) w.key("bridge_note").value(r.bridge_note);
+    w.key("bridged");
+    bridged_json(&w, r);
+  }
+  w.key("hits").begin_array();
+  for (const Hit& h : r.hits) hit_json(&w, h, explain);
+  w.end_array();
+  w.key("limit")
+      .value(uint64_t{r.limit})
+      .key("offset")
+      .value(uint64_t{r.offset});
+  if (explain) w.key("parsed").value(r.parsed);
+  if (!r.unavailable.empty()) w.key("partial").value(true);
+  w.key("query").value(r.query);
+  if (explain) w.key("query_lang").value(lang_code(r.query_lang));
+  w.key("suggestion");
+  if (r.suggestion)
+    w.value(*r.suggestion);
+  else
+    w.null();
+  w.key("took_ms").value(std::round(r.took_ms * 1000) / 1000);
+  w.key("total").value(uint64_t{r.total});
+  if (!r.unavailable.empty()) w.key("unavailable").strings(r.unavailable);
+  return w.end_object().take();
 }
 
 void print_result(std::ostream& out, const SearchResult& r,

@@ -18,6 +18,13 @@ class IndexError : public Error {
   using Error::Error;
 };
 
+// An option that does not fit the index (a shard count that differs from
+// the index's without --rebuild); the binaries map it to exit status 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
 // A query that cannot be understood; the searcher maps it to exit status 2.
 class QueryError : public Error {
  public:

@@ -98,10 +98,10 @@ Analyzer::Analyzer() : stem_en_("english"), stem_es_("spanish") {
 
 Analyzer::~Analyzer() = default;
 
-std::string Analyzer::fold_accents(std::string_view lower) const {
-  if (is_ascii(lower)) return std::string(lower);
-  // ASCII with Latin-1 letters (C3 80..BF), most of Spanish: from the table
-  // of each letter's folding that the constructor made with the rules below.
+namespace {
+
+// Whether LOWER is ASCII with Latin-1 letters (C3 80..BF) only.
+bool ascii_and_latin1_letters(std::string_view lower) {
   const auto* b = reinterpret_cast<const unsigned char*>(lower.data());
   bool latin1 = true;
   for (size_t i = 0; i < lower.size() && latin1; ++i) {
@@ -110,17 +110,51 @@ std::string Analyzer::fold_accents(std::string_view lower) const {
              b[i + 1] <= 0xBF;
     ++i;
   }
-  if (latin1 && !latin1_folds_.empty()) {
-    std::string out;
-    out.reserve(lower.size());
-    for (size_t i = 0; i < lower.size(); ++i) {
-      if (b[i] < 0x80)
-        out.push_back(static_cast<char>(b[i]));
-      else
-        out += latin1_folds_[b[++i] - 0x80];
-    }
-    return out;
+  return latin1;
+}
+
+// Folds text that ascii_and_latin1_letters holds of by FOLDS, the folding
+// of each Latin-1 letter C3 80..BF.
+std::string fold_latin1(std::string_view lower,
+                        const std::vector<std::string>& folds) {
+  const auto* b = reinterpret_cast<const unsigned char*>(lower.data());
+  std::string out;
+  out.reserve(lower.size());
+  for (size_t i = 0; i < lower.size(); ++i) {
+    if (b[i] < 0x80)
+      out.push_back(static_cast<char>(b[i]));
+    else
+      out += folds[b[++i] - 0x80];
   }
+  return out;
+}
+
+// Appends the folding of C, a code point of 0x80 or above that is no
+// apostrophe, ñ or combining mark; returns whether it was Latin.
+bool append_folded(std::string* out, UChar32 c, const icu::Normalizer2& nfd) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString decomposed;
+  if (nfd.getDecomposition(c, decomposed) &&
+      uscript_getScript(decomposed.char32At(0), &status) == USCRIPT_LATIN) {
+    for (int32_t j = 0; j < decomposed.length();) {
+      const UChar32 d = decomposed.char32At(j);
+      j += U16_LENGTH(d);
+      if (u_charType(d) != U_NON_SPACING_MARK) append_utf8(out, d);
+    }
+    return true;
+  }
+  append_utf8(out, c);
+  return uscript_getScript(c, &status) == USCRIPT_LATIN;
+}
+
+}  // namespace
+
+std::string Analyzer::fold_accents(std::string_view lower) const {
+  if (is_ascii(lower)) return std::string(lower);
+  // ASCII with Latin-1 letters, most of Spanish: from the table of each
+  // letter's folding that the constructor made with the rules below.
+  if (!latin1_folds_.empty() && ascii_and_latin1_letters(lower))
+    return fold_latin1(lower, latin1_folds_);
   std::string out;
   out.reserve(lower.size());
   const auto* s = reinterpret_cast<const uint8_t*>(lower.data());
@@ -133,38 +167,85 @@ std::string Analyzer::fold_accents(std::string_view lower) const {
     if (c < 0x80) {
       out.push_back(static_cast<char>(c));
       after_latin = true;
-      continue;
-    }
-    if (c == 0x2019 || c == 0x02BC) {  // typographic apostrophes
+    } else if (c == 0x2019 || c == 0x02BC) {  // typographic apostrophes
       out.push_back('\'');
-      continue;
-    }
-    if (c == 0x00F1) {  // ñ is a letter of its own in Spanish
+    } else if (c == 0x00F1) {  // ñ is a letter of its own in Spanish
       append_utf8(&out, c);
       after_latin = true;
-      continue;
-    }
-    UErrorCode status = U_ZERO_ERROR;
-    if (u_charType(c) == U_NON_SPACING_MARK) {
+    } else if (u_charType(c) == U_NON_SPACING_MARK) {
       if (!after_latin) append_utf8(&out, c);
-      continue;
-    }
-    icu::UnicodeString decomposed;
-    if (nfd_->getDecomposition(c, decomposed) &&
-        uscript_getScript(decomposed.char32At(0), &status) == USCRIPT_LATIN) {
-      for (int32_t j = 0; j < decomposed.length();) {
-        const UChar32 d = decomposed.char32At(j);
-        j += U16_LENGTH(d);
-        if (u_charType(d) != U_NON_SPACING_MARK) append_utf8(&out, d);
-      }
-      after_latin = true;
     } else {
-      append_utf8(&out, c);
-      after_latin = uscript_getScript(c, &status) == USCRIPT_LATIN;
+      after_latin = append_folded(&out, c, *nfd_);
     }
   }
   return out;
 }
+
+namespace {
+
+// "@user" is a mention of "user", as "#tag" is of "tag"; "242,000",
+// "242.000" and "242000" are one number, and "3,5" becomes "35".
+void drop_mention_and_number_marks(Token& tok) {
+  std::string& t = tok.term;
+  while (!t.empty() && t.front() == '@') {
+    t.erase(0, 1);
+    if (!tok.accented.empty()) tok.accented.erase(0, 1);
+  }
+  if (t.empty()) return;
+  if (is_digit(t.front()) && std::all_of(t.begin(), t.end(), [](char c) {
+        return is_digit(c) || c == ',' || c == '.';
+      })) {
+    std::erase_if(t, [](char c) { return c == ',' || c == '.'; });
+    tok.accented.clear();
+  }
+}
+
+// A term with '.' or '@': an acronym loses its dots ("U.S." -> "us",
+// "EE.UU." -> "eeuu"); else ("example.com", "ana@example.com") the whole
+// stays and each part is an alternative.
+void split_dotted(Token& tok, std::vector<Token>* alternatives) {
+  std::string& t = tok.term;
+  std::vector<std::string_view> parts;
+  for (auto p : split(t, '@'))
+    for (auto q : split(p, '.')) parts.push_back(q);
+  const bool acronym =
+      t.find('@') == std::string::npos &&
+      std::all_of(parts.begin(), parts.end(), [](auto p) {
+        return !p.empty() && utf8_code_points(p) <= 2 && !is_digit(p.front());
+      });
+  if (acronym) {
+    std::erase(t, '.');
+    tok.accented.clear();
+    tok.keep = true;
+    return;
+  }
+  for (auto p : parts) {
+    if (p.empty()) continue;
+    Token alt = tok;
+    alt.term = std::string(p);
+    alt.accented.clear();
+    alt.alternative = true;
+    alternatives->push_back(std::move(alt));
+  }
+}
+
+// Elision: "d'artagnan", "l'oreal", "o'brien" also yield the word after
+// the apostrophe. "don't" and "biden's" stay whole (the stemmer strips
+// the possessive).
+void add_elided(const Token& tok, std::vector<Token>* alternatives) {
+  const std::string& t = tok.term;
+  const size_t apo = t.find('\'');
+  if (apo != 1 || t.size() - apo - 1 < 3) return;
+  Token alt = tok;
+  alt.term = t.substr(apo + 1);
+  alt.accented = tok.accented.empty()
+                     ? std::string()
+                     : tok.accented.substr(tok.accented.find('\'') + 1);
+  alt.alternative = true;
+  alternatives->push_back(std::move(alt));
+}
+
+}  // namespace
 
 // Applies the rules for numbers, dotted words and apostrophes, then appends
 // the token (and its alternatives) to `out`.
@@ -172,58 +253,12 @@ void Analyzer::finish_token(std::vector<Token>* out, Token tok) const {
   std::string& t = tok.term;
   // Rules of underscores ("____") are no words.
   if (std::all_of(t.begin(), t.end(), [](char c) { return c == '_'; })) return;
-  // "@user" is a mention of "user", as "#tag" is of "tag".
-  while (!t.empty() && t.front() == '@') {
-    t.erase(0, 1);
-    if (!tok.accented.empty()) tok.accented.erase(0, 1);
-  }
+  drop_mention_and_number_marks(tok);
   if (t.empty()) return;
-  // "242,000", "242.000" and "242000" are one number; "3,5" becomes "35".
-  if (is_digit(t.front()) && std::all_of(t.begin(), t.end(), [](char c) {
-        return is_digit(c) || c == ',' || c == '.';
-      })) {
-    std::erase_if(t, [](char c) { return c == ',' || c == '.'; });
-    tok.accented.clear();
-  }
   std::vector<Token> alternatives;
-  if (t.find_first_of(".@") != std::string::npos) {
-    std::vector<std::string_view> parts;
-    for (auto p : split(t, '@'))
-      for (auto q : split(p, '.')) parts.push_back(q);
-    const bool acronym =
-        t.find('@') == std::string::npos &&
-        std::all_of(parts.begin(), parts.end(), [](auto p) {
-          return !p.empty() && utf8_code_points(p) <= 2 && !is_digit(p.front());
-        });
-    if (acronym) {  // "U.S." -> "us", "EE.UU." -> "eeuu"
-      std::erase(t, '.');
-      tok.accented.clear();
-      tok.keep = true;
-    } else {  // "example.com", "ana@example.com": the whole, and each part
-      for (auto p : parts) {
-        if (p.empty()) continue;
-        Token alt = tok;
-        alt.term = std::string(p);
-        alt.accented.clear();
-        alt.alternative = true;
-        alternatives.push_back(std::move(alt));
-      }
-    }
-  }
-  // Elision: "d'artagnan", "l'oreal", "o'brien" also yield the word after
-  // the apostrophe. "don't" and "biden's" stay whole (the stemmer strips
-  // the possessive).
-  if (const size_t apo = t.find('\''); apo != std::string::npos) {
-    if (apo == 1 && t.size() - apo - 1 >= 3) {
-      Token alt = tok;
-      alt.term = t.substr(apo + 1);
-      alt.accented = tok.accented.empty()
-                         ? std::string()
-                         : tok.accented.substr(tok.accented.find('\'') + 1);
-      alt.alternative = true;
-      alternatives.push_back(std::move(alt));
-    }
-  }
+  if (t.find_first_of(".@") != std::string::npos)
+    split_dotted(tok, &alternatives);
+  add_elided(tok, &alternatives);
   if (t.empty() || t.size() > kMaxTermBytes) return;
   if (tok.accented == t) tok.accented.clear();
   out->push_back(std::move(tok));

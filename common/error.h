@@ -1,4 +1,5 @@
-// Error types shared by the library and the two binaries.
+// The error types of the library and the binaries, one family under Error.
+// The binaries' mains map them to exit statuses (common/cli.h).
 #pragma once
 
 #include <stdexcept>
@@ -12,13 +13,21 @@ class Error : public std::runtime_error {
 };
 
 // The index is missing, locked, or was built by an incompatible schema.
-// The binaries map it to exit status 3.
+// Exit status 3.
 class IndexError : public Error {
  public:
   using Error::Error;
 };
 
-// A query that cannot be understood; the searcher maps it to exit status 2.
+// An option that does not fit the index (a shard count that differs from
+// the index's without --rebuild). Exit status 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A query that cannot be understood. Exit status 2 (bilex-serve answers it
+// with HTTP 400).
 class QueryError : public Error {
  public:
   using Error::Error;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/analyzer.h"
+#include "common/error.h"
 #include "common/lexicon.h"
 
 namespace {
@@ -27,7 +28,7 @@ struct Arc {
 // sections hold the punctuation and number patterns).
 std::vector<std::vector<Arc>> read_att(const std::string& path) {
   std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot read " + path);
+  if (!f) throw bilex::Error("cannot read " + path);
   std::vector<std::vector<Arc>> arcs;
   std::string line;
   while (std::getline(f, line) && line != "--") {
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
     for (const std::string& l : lines) out << l << '\n';
     out.close();
     if (!out || std::rename(tmp.c_str(), argv[3]) != 0)
-      throw std::runtime_error(std::string("cannot write ") + argv[3]);
+      throw bilex::Error(std::string("cannot write ") + argv[3]);
   } catch (const std::exception& e) {
     std::cerr << "bilex-make-lexicon: " << e.what() << '\n';
     return 1;

@@ -267,67 +267,81 @@ class Parser {
     }
   }
 
-  Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
-    std::vector<Xapian::Query> pos, neg, filters, stops;
-    std::vector<const Part*> pos_parts, stop_parts;
+  // The parts of an AND by kind; stopwords stand for the positive words
+  // only when the query has nothing else ("the who").
+  struct AndParts {
+    std::vector<Xapian::Query> pos, neg, filters;
+    std::vector<const Part*> pos_parts;
+  };
+  static AndParts sort_and_parts(const std::vector<Part>& parts) {
+    AndParts a;
+    std::vector<Xapian::Query> stops;
+    std::vector<const Part*> stop_parts;
     for (const Part& p : parts) {
       if (p.query.empty()) continue;
       if (p.negative) {
-        neg.push_back(p.query);
+        a.neg.push_back(p.query);
       } else if (p.filter) {
-        filters.push_back(p.query);
+        a.filters.push_back(p.query);
       } else if (p.stopword) {
         stops.push_back(p.query);
         stop_parts.push_back(&p);
       } else {
-        pos.push_back(p.query);
-        pos_parts.push_back(&p);
+        a.pos.push_back(p.query);
+        a.pos_parts.push_back(&p);
       }
     }
-    // Stopwords count only when the query has nothing else ("the who").
-    if (pos.empty()) {
-      pos = stops;
-      pos_parts = stop_parts;
+    if (a.pos.empty()) {
+      a.pos = std::move(stops);
+      a.pos_parts = std::move(stop_parts);
     }
+    return a;
+  }
+
+  // Q less the documents that match any of NEG.
+  static Xapian::Query and_not(Xapian::Query q,
+                               const std::vector<Xapian::Query>& neg) {
+    if (neg.empty()) return q;
+    return Xapian::Query(
+        Xapian::Query::OP_AND_NOT, q,
+        Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
+  }
+
+  // An AND without positive words: its filters less its negatives, or its
+  // negatives alone (a part to subtract), or nothing.
+  static Part without_positives(const AndParts& a) {
+    Part out;
+    if (!a.filters.empty()) {
+      out.query = and_not(Xapian::Query(Xapian::Query::OP_AND,
+                                        a.filters.begin(), a.filters.end()),
+                          a.neg);
+      out.filter = true;
+    } else if (!a.neg.empty()) {
+      out.query =
+          Xapian::Query(Xapian::Query::OP_OR, a.neg.begin(), a.neg.end());
+      out.negative = true;
+    }
+    return out;
+  }
+
+  Part combine_and(const std::vector<Part>& parts, bool top_implicit) {
+    const AndParts a = sort_and_parts(parts);
+    if (a.pos.empty()) return without_positives(a);
     const bool any = mode_ == MatchMode::any && top_implicit;
     Part out;
-    if (!pos.empty()) {
-      out.query =
-          Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
-                        pos.begin(), pos.end());
-      if (top_implicit && mode_ == MatchMode::ranked && pos.size() > 1)
-        set_relaxed(pos, pos_parts, neg.empty());
-    }
-    auto apply_negatives = [&](Xapian::Query q) {
-      if (neg.empty()) return q;
-      return Xapian::Query(
-          Xapian::Query::OP_AND_NOT, q,
-          Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
-    };
-    if (out.query.empty()) {
-      if (!filters.empty()) {
-        out.query = Xapian::Query(Xapian::Query::OP_AND, filters.begin(),
-                                  filters.end());
-        out.filter = true;
-        if (!neg.empty()) {
-          out.query = apply_negatives(out.query);
-        }
-        return out;
-      }
-      if (!neg.empty()) {
-        out.query = Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end());
-        out.negative = true;
-      }
-      return out;
-    }
-    out.query = apply_negatives(out.query);
-    if (!relaxed_.empty() && !neg.empty()) {
-      relaxed_ = apply_negatives(relaxed_);
+    out.query =
+        Xapian::Query(any ? Xapian::Query::OP_OR : Xapian::Query::OP_AND,
+                      a.pos.begin(), a.pos.end());
+    if (top_implicit && mode_ == MatchMode::ranked && a.pos.size() > 1)
+      set_relaxed(a.pos, a.pos_parts, a.neg.empty());
+    out.query = and_not(out.query, a.neg);
+    if (!relaxed_.empty() && !a.neg.empty()) {
+      relaxed_ = and_not(relaxed_, a.neg);
       relaxed_words_.clear();
     }
-    if (!filters.empty()) {
-      const Xapian::Query f(Xapian::Query::OP_AND, filters.begin(),
-                            filters.end());
+    if (!a.filters.empty()) {
+      const Xapian::Query f(Xapian::Query::OP_AND, a.filters.begin(),
+                            a.filters.end());
       if (top_implicit) {
         top_filter_ = f;
       } else {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -208,14 +209,17 @@ std::string fingerprint_of(const fs::path& p, uint64_t size) {
   return std::to_string(size) + ":" + std::to_string(ticks);
 }
 
-void read_text_file(const fs::path& p, const std::string& id,
-                    const ReaderCallbacks& cb) {
-  const std::string source = p.string();
+// The size of the file at P, or nullopt after reporting it unreadable or
+// over the size limit.
+std::optional<uint64_t> text_file_size(const fs::path& p,
+                                       const std::string& source,
+                                       const std::string& id,
+                                       const ReaderCallbacks& cb) {
   std::error_code ec;
   const uint64_t size = fs::file_size(p, ec);
   if (ec) {
     cb.on_problem({source, ec.message(), true, id});
-    return;
+    return std::nullopt;
   }
   if (cb.on_consumed) cb.on_consumed(size);
   if (size > kMaxFileBytes) {
@@ -223,45 +227,52 @@ void read_text_file(const fs::path& p, const std::string& id,
                    "larger than " + std::to_string(kMaxFileBytes >> 20) +
                        " MiB (" + std::to_string(size) + " bytes)",
                    true, id});
-    return;
+    return std::nullopt;
   }
-  const std::string fp = fingerprint_of(p, size);
-  if (cb.claimed && cb.claimed(id)) {
-    cb.on_problem({source, duplicate(id), true, id});
-    return;
-  }
-  if (cb.is_unchanged && cb.is_unchanged(id, fp)) {
-    if (cb.on_unchanged) cb.on_unchanged(id);
-    return;
-  }
+  return size;
+}
+
+// The bytes of the file at P, or nullopt after reporting it unreadable,
+// blank or binary.
+std::optional<std::string> read_text_bytes(const fs::path& p,
+                                           const std::string& source,
+                                           const std::string& id,
+                                           const ReaderCallbacks& cb) {
   std::ifstream in(p, std::ios::binary);
   if (!in) {
     cb.on_problem({source, std::string("cannot read: ") + std::strerror(errno),
                    true, id});
-    return;
+    return std::nullopt;
   }
   std::string raw((std::istreambuf_iterator<char>(in)),
                   std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    cb.on_problem({source, "read error", true, id});
-    return;
+  const char* problem = in.bad()            ? "read error"
+                        : blank(raw)        ? "empty"
+                        : looks_binary(raw) ? "binary (NUL bytes), not text"
+                                            : nullptr;
+  if (problem) {
+    cb.on_problem({source, problem, true, id});
+    return std::nullopt;
   }
-  if (blank(raw)) {
-    cb.on_problem({source, "empty", true, id});
-    return;
-  }
-  if (looks_binary(raw)) {
-    cb.on_problem({source, "binary (NUL bytes), not text", true, id});
-    return;
-  }
+  return raw;
+}
+
+// The problem of invalid UTF-8 repaired: COUNT sequences replaced.
+Problem repaired_problem(const std::string& where, size_t count,
+                         const std::string& id) {
+  return {where,
+          "invalid UTF-8 repaired (" + std::to_string(count) +
+              " sequences replaced by U+FFFD)",
+          false, id};
+}
+
+// The article of a text file's bytes RAW, handed to on_article.
+void text_article(const std::string& raw, const std::string& fp,
+                  const std::string& source, const std::string& id,
+                  const ReaderCallbacks& cb) {
   size_t repaired = 0;
   std::string text = repair_utf8(raw, &repaired);
-  if (repaired > 0) {
-    cb.on_problem({source,
-                   "invalid UTF-8 repaired (" + std::to_string(repaired) +
-                       " sequences replaced by U+FFFD)",
-                   false, id});
-  }
+  if (repaired > 0) cb.on_problem(repaired_problem(source, repaired, id));
   Article a;
   a.hash = content_hash(raw);
   a.fingerprint = fp;
@@ -275,17 +286,90 @@ void read_text_file(const fs::path& p, const std::string& id,
   cb.on_article(std::move(a));
 }
 
+void read_text_file(const fs::path& p, const std::string& id,
+                    const ReaderCallbacks& cb) {
+  const std::string source = p.string();
+  const auto size = text_file_size(p, source, id, cb);
+  if (!size) return;
+  const std::string fp = fingerprint_of(p, *size);
+  if (cb.claimed && cb.claimed(id)) {
+    cb.on_problem({source, duplicate(id), true, id});
+    return;
+  }
+  if (cb.is_unchanged && cb.is_unchanged(id, fp)) {
+    if (cb.on_unchanged) cb.on_unchanged(id);
+    return;
+  }
+  const auto raw = read_text_bytes(p, source, id, cb);
+  if (raw) text_article(*raw, fp, source, id, cb);
+}
+
+// The records of one JSON Lines stream, each handed on or reported.
+class JsonlRecords {
+ public:
+  JsonlRecords(const ReaderCallbacks& cb, const std::string& file_key)
+      : cb_(cb), file_key_(file_key) {}
+
+  void problem(Problem&& p) {
+    problems_ = true;
+    cb_.on_problem(std::move(p));
+  }
+  bool had_problems() const { return problems_; }
+
+  // One line (not too long), numbered WHERE.
+  void record(std::string& line, const std::string& where) {
+    if (blank(line)) return;
+    size_t repaired = 0;
+    line = repair_utf8(line, &repaired);
+    std::string error;
+    auto doc = parse_json_article(line, where, &error);
+    if (!doc) {
+      problem({where, "malformed JSON Lines record: " + error});
+      return;
+    }
+    if (blank(doc->body)) {
+      problem({where, "empty body", true, doc->id});
+      return;
+    }
+    if (!within_limits(*doc, where, cb_)) return;
+    if (repaired > 0) problem(repaired_problem(where, repaired, doc->id));
+    hand_on(std::move(*doc), line, where);
+  }
+
+ private:
+  // A parsed record: a duplicate, unchanged, or an article.
+  void hand_on(Document&& doc, const std::string& line,
+               const std::string& where) {
+    const std::string hash = content_hash(line);
+    const std::string& fingerprint = file_key_.empty() ? hash : file_key_;
+    if (cb_.claimed && cb_.claimed(doc.id)) {
+      problem({where, duplicate(doc.id), true, doc.id});
+      return;
+    }
+    if (cb_.hash_unchanged && cb_.hash_unchanged(doc.id, hash, fingerprint)) {
+      if (cb_.on_unchanged) cb_.on_unchanged(doc.id);
+      return;
+    }
+    Article a;
+    a.hash = hash;
+    a.fingerprint = fingerprint;
+    a.bytes = line.size();
+    a.doc = std::move(doc);
+    cb_.on_article(std::move(a));
+  }
+
+  const ReaderCallbacks& cb_;
+  const std::string& file_key_;
+  bool problems_ = false;
+};
+
 // Returns false when the stream broke off (the records after it are unknown).
 // `file_key`: the key of the file (see file_unchanged), empty for stdin;
 // *clean is set to whether no record had a problem.
 bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
                 const ReaderCallbacks& cb, const std::string& file_key = {},
                 bool* clean = nullptr) {
-  bool problems = false;
-  auto problem = [&](Problem&& p) {
-    problems = true;
-    cb.on_problem(std::move(p));
-  };
+  JsonlRecords records(cb, file_key);
   LineReader lines(std::move(src));
   std::string line;
   bool too_long = false;
@@ -302,54 +386,20 @@ bool read_jsonl(std::unique_ptr<ByteSource> src, const std::string& source,
       if ((number & 63) == 0) report();
       const std::string where = source + ":" + std::to_string(number);
       if (too_long) {
-        problem({where, "line longer than " +
-                            std::to_string(kMaxFileBytes >> 20) + " MiB"});
+        records.problem({where, "line longer than " +
+                                    std::to_string(kMaxFileBytes >> 20) +
+                                    " MiB"});
         continue;
       }
-      if (blank(line)) continue;
-      size_t repaired = 0;
-      line = repair_utf8(line, &repaired);
-      std::string error;
-      auto doc = parse_json_article(line, where, &error);
-      if (!doc) {
-        problem({where, "malformed JSON Lines record: " + error});
-        continue;
-      }
-      if (blank(doc->body)) {
-        problem({where, "empty body", true, doc->id});
-        continue;
-      }
-      if (!within_limits(*doc, where, cb)) continue;
-      if (repaired > 0) {
-        problem({where,
-                 "invalid UTF-8 repaired (" + std::to_string(repaired) +
-                     " sequences replaced by U+FFFD)",
-                 false, doc->id});
-      }
-      const std::string hash = content_hash(line);
-      const std::string& fingerprint = file_key.empty() ? hash : file_key;
-      if (cb.claimed && cb.claimed(doc->id)) {
-        problem({where, duplicate(doc->id), true, doc->id});
-        continue;
-      }
-      if (cb.hash_unchanged && cb.hash_unchanged(doc->id, hash, fingerprint)) {
-        if (cb.on_unchanged) cb.on_unchanged(doc->id);
-        continue;
-      }
-      Article a;
-      a.hash = hash;
-      a.fingerprint = fingerprint;
-      a.bytes = line.size();
-      a.doc = std::move(*doc);
-      cb.on_article(std::move(a));
+      records.record(line, where);
     }
   } catch (const std::exception& e) {
     report();
-    problem({source + ":" + std::to_string(number + 1), e.what()});
+    records.problem({source + ":" + std::to_string(number + 1), e.what()});
     return false;
   }
   report();
-  if (clean) *clean = !problems;
+  if (clean) *clean = !records.had_problems();
   return true;
 }
 

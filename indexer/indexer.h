@@ -34,13 +34,6 @@ struct IndexSummary {
   std::vector<Problem> problems;  // skipped inputs and warnings
 };
 
-// An option that does not fit the index (a shard count that differs from
-// the index's without --rebuild). The binary maps it to exit status 2.
-class UsageError : public Error {
- public:
-  using Error::Error;
-};
-
 // Called from the writing thread now and then with the running counts.
 using ProgressFn = std::function<void(const IndexSummary&)>;
 

@@ -9,7 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
+#include "common/cli.h"
 #include "indexer/indexer.h"
 
 namespace {
@@ -83,21 +83,27 @@ int run(const bilex::IndexOptions& opts, bool json, bool quiet) {
   return s.skipped > 0 ? 1 : 0;
 }
 
-}  // namespace
+// run(), with a failure to write the index said for what it is: what was
+// committed stays.
+int run_reporting_disk(const bilex::IndexOptions& opts, bool json, bool quiet) {
+  try {
+    return run(opts, json, quiet);
+  } catch (const Xapian::DatabaseError& e) {
+    std::cerr << "bilex-index: cannot update index " << opts.db << ": "
+              << e.get_msg()
+              << (e.get_error_string()
+                      ? std::string(" (") + e.get_error_string() + ")"
+                      : std::string())
+              << "; it is kept as of its last commit (re-run once this is "
+                 "fixed)\n";
+    return 3;
+  }
+}
 
-int main(int argc, char** argv) {
-  bilex::IndexOptions opts;
-  const char* env_db = std::getenv("BILEX_DB");
-  opts.db = env_db && *env_db ? env_db : "./index";
-  std::string lang = "auto";
-  bool json = false, quiet = false;
-  CLI::App app{
-      "bilex-index: build and update a bilingual (English + Spanish) "
-      "search index of news articles"};
-  app.set_version_flag("--version",
-                       std::string("bilex-index ") + BILEX_VERSION);
-  app.add_option("--db", opts.db,
-                 "Index directory (default: $BILEX_DB, else ./index)");
+// The options, bound to OPTS, JSON and QUIET.
+void add_options(CLI::App& app, bilex::IndexOptions& opts, std::string& lang,
+                 bool& json, bool& quiet) {
+  bilex::add_common_options(app, "bilex-index", opts.db);
   app.add_flag("--rebuild", opts.rebuild,
                "Build a fresh index and swap it in atomically");
   app.add_option("--lang", lang, "Document language: auto (detect), en or es")
@@ -121,43 +127,37 @@ int main(int argc, char** argv) {
       "Directories of .txt/.md articles, JSON Lines files "
       "(.jsonl, .jsonl.zst, .jsonl.gz), or - for JSON Lines on stdin "
       "(optional with --compact)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+}
+
+// The checks across options that CLI11 does not make; false after saying
+// what is wrong.
+bool options_fit(const bilex::IndexOptions& opts) {
   if (opts.paths.empty() && !opts.compact) {
     std::cerr << "bilex-index: PATH is required (try bilex-index --help)\n";
-    return 2;
+    return false;
   }
   if (opts.compact && opts.shards > 1) {
     std::cerr << "bilex-index: --compact merges shards into one: it does not "
                  "take --shards "
               << opts.shards << '\n';
-    return 2;
+    return false;
   }
-  if (lang != "auto") opts.lang = bilex::parse_lang(lang);
-  try {
-    return run(opts, json, quiet);
-  } catch (const bilex::UsageError& e) {
-    std::cerr << "bilex-index: " << e.what() << '\n';
-    return 2;
-  } catch (const bilex::IndexError& e) {
-    std::cerr << "bilex-index: " << e.what() << '\n';
-  } catch (const Xapian::DatabaseError& e) {
-    // A full disk, an I/O error: what was committed stays.
-    std::cerr << "bilex-index: cannot update index " << opts.db << ": "
-              << e.get_msg()
-              << (e.get_error_string()
-                      ? std::string(" (") + e.get_error_string() + ")"
-                      : std::string())
-              << "; it is kept as of its last commit (re-run once this is "
-                 "fixed)\n";
-  } catch (const Xapian::Error& e) {
-    std::cerr << "bilex-index: " << opts.db << ": " << e.get_description()
-              << '\n';
-  } catch (const std::exception& e) {
-    std::cerr << "bilex-index: " << e.what() << '\n';
-  }
-  return 3;
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bilex::IndexOptions opts;
+  std::string lang = "auto";
+  bool json = false, quiet = false;
+  CLI::App app{
+      "bilex-index: build and update a bilingual (English + Spanish) "
+      "search index of news articles"};
+  add_options(app, opts, lang, json, quiet);
+  return bilex::run_command(app, argc, argv, "bilex-index", opts.db, [&] {
+    if (!options_fit(opts)) return 2;
+    if (lang != "auto") opts.lang = bilex::parse_lang(lang);
+    return run_reporting_disk(opts, json, quiet);
+  });
 }

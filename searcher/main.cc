@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "common/cli.h"
 #include "common/error.h"
 #include "common/lexicon.h"
 #include "searcher/batch.h"
@@ -33,7 +34,8 @@ bool use_color(const std::string& when) {
          !(term && std::string(term) == "dumb");
 }
 
-int run(Cli& c) {
+// The request's fields that the command line gives as words.
+void fill_request(Cli& c) {
   auto& r = c.req;
   if (!c.lang.empty()) r.lang = bilex::parse_lang(c.lang);
   r.sort =
@@ -49,30 +51,33 @@ int run(Cli& c) {
   // The hits' translated words, for output that shows them (not --bench).
   r.translations = c.explain || (!c.queries.empty() && !c.bench) ||
                    c.format == "json" || c.format == "jsonl";
-  if (!c.queries.empty()) {
-    std::ifstream file;
-    if (c.queries != "-") {
-      file.open(c.queries);
-      if (!file) {
-        std::cerr << "bilex-search: cannot read queries file " << c.queries
-                  << '\n';
-        return 2;
-      }
+}
+
+// --queries: batch answers, or the benchmark with --bench.
+int run_queries(const Cli& c) {
+  std::ifstream file;
+  if (c.queries != "-") {
+    file.open(c.queries);
+    if (!file) {
+      std::cerr << "bilex-search: cannot read queries file " << c.queries
+                << '\n';
+      return 2;
     }
-    const auto qs = bilex::read_queries(c.queries == "-" ? std::cin : file);
-    if (c.bench) {
-      bilex::run_bench(c.db, qs, r, c.bench_opts, std::cout);
-      return 0;
-    }
-    return bilex::run_batch(c.db, qs, r, std::cout, c.explain,
-                            c.bench_opts.threads)
-               ? 2
-               : 0;
   }
+  const auto qs = bilex::read_queries(c.queries == "-" ? std::cin : file);
   if (c.bench) {
-    std::cerr << "bilex-search: --bench needs --queries FILE|-\n";
-    return 2;
+    bilex::run_bench(c.db, qs, c.req, c.bench_opts, std::cout);
+    return 0;
   }
+  return bilex::run_batch(c.db, qs, c.req, std::cout, c.explain,
+                          c.bench_opts.threads)
+             ? 2
+             : 0;
+}
+
+// The query of the command line's words, answered in the chosen format.
+int run_query(Cli& c) {
+  auto& r = c.req;
   for (const auto& w : c.words) r.query += (r.query.empty() ? "" : " ") + w;
   if (r.query.empty()) {
     std::cerr << "bilex-search: no query given (try bilex-search --help)\n";
@@ -96,10 +101,18 @@ int run(Cli& c) {
   return 0;
 }
 
+int run(Cli& c) {
+  fill_request(c);
+  if (!c.queries.empty()) return run_queries(c);
+  if (c.bench) {
+    std::cerr << "bilex-search: --bench needs --queries FILE|-\n";
+    return 2;
+  }
+  return run_query(c);
+}
+
 // The index, what to return and how to show it.
 void add_result_options(CLI::App& app, Cli& c) {
-  app.add_option("--db", c.db,
-                 "Index directory (default: $BILEX_DB, else ./index)");
   app.add_option("-n,--limit", c.req.limit, "Number of results")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
@@ -139,21 +152,44 @@ void add_result_options(CLI::App& app, Cli& c) {
                "word adds to it");
 }
 
+// --bm25 K1,B.
+void parse_bm25(const std::string& v, bilex::SearchRequest& req) {
+  double k1 = 0, b = 0;
+  char tail = 0;
+  if (std::sscanf(v.c_str(), "%lf,%lf%c", &k1, &b, &tail) != 2 || k1 < 0 ||
+      k1 > 100 || b < 0 || b > 1)
+    throw CLI::ValidationError(
+        "--bm25",
+        "expected K1,B with K1 in 0..100 and B in 0..1, got '" + v + "'");
+  req.bm25_k1 = k1;
+  req.bm25_b = b;
+}
+
+// --feedback off or DOCS,TERMS,WEIGHT.
+void parse_feedback(const std::string& v, bilex::SearchRequest& req) {
+  unsigned docs = 0, terms = 0;
+  double weight = 0;
+  char tail = 0;
+  if (v == "off") {
+    req.feedback_docs = 0;
+    return;
+  }
+  if (std::sscanf(v.c_str(), "%u,%u,%lf%c", &docs, &terms, &weight, &tail) !=
+          3 ||
+      docs > 1000 || terms > 1000 || weight < 0 || weight > 100)
+    throw CLI::ValidationError("--feedback",
+                               "expected off or DOCS,TERMS,WEIGHT (DOCS and "
+                               "TERMS at most 1000, WEIGHT in 0..100), got '" +
+                                   v + "'");
+  req.feedback_docs = docs;
+  req.feedback_terms = terms;
+  req.feedback_weight = weight;
+}
+
 // The weighting: BM25's parameters and pseudo-relevance feedback.
 void add_ranking_options(CLI::App& app, Cli& c) {
   app.add_option_function<std::string>(
-      "--bm25",
-      [&](const std::string& v) {
-        double k1 = 0, b = 0;
-        char tail = 0;
-        if (std::sscanf(v.c_str(), "%lf,%lf%c", &k1, &b, &tail) != 2 ||
-            k1 < 0 || k1 > 100 || b < 0 || b > 1)
-          throw CLI::ValidationError(
-              "--bm25",
-              "expected K1,B with K1 in 0..100 and B in 0..1, got '" + v + "'");
-        c.req.bm25_k1 = k1;
-        c.req.bm25_b = b;
-      },
+      "--bm25", [&](const std::string& v) { parse_bm25(v, c.req); },
       "Ranking: BM25 K1,B (default: " +
           std::to_string(c.req.bm25_k1).substr(0, 4) + "," +
           std::to_string(c.req.bm25_b).substr(0, 4) + ")");
@@ -170,27 +206,7 @@ void add_ranking_options(CLI::App& app, Cli& c) {
       "also sets): " +
           bilex::weighting_help());
   app.add_option_function<std::string>(
-      "--feedback",
-      [&](const std::string& v) {
-        unsigned docs = 0, terms = 0;
-        double weight = 0;
-        char tail = 0;
-        if (v == "off") {
-          c.req.feedback_docs = 0;
-          return;
-        }
-        if (std::sscanf(v.c_str(), "%u,%u,%lf%c", &docs, &terms, &weight,
-                        &tail) != 3 ||
-            docs > 1000 || terms > 1000 || weight < 0 || weight > 100)
-          throw CLI::ValidationError(
-              "--feedback",
-              "expected off or DOCS,TERMS,WEIGHT (DOCS and "
-              "TERMS at most 1000, WEIGHT in 0..100), got '" +
-                  v + "'");
-        c.req.feedback_docs = docs;
-        c.req.feedback_terms = terms;
-        c.req.feedback_weight = weight;
-      },
+      "--feedback", [&](const std::string& v) { parse_feedback(v, c.req); },
       "Ranking of queries of " +
           std::to_string(bilex::SearchRequest::kFeedbackMinWords) +
           "+ words: add the TERMS stems that best mark the top DOCS hits, "
@@ -230,36 +246,16 @@ void add_batch_options(CLI::App& app, Cli& c) {
 
 int main(int argc, char** argv) {
   Cli c;
-  const char* env_db = std::getenv("BILEX_DB");
-  c.db = env_db && *env_db ? env_db : "./index";
   CLI::App app{
       "bilex-search: ranked bilingual (English + Spanish) search of "
       "news articles, with highlighted snippets"};
-  app.set_version_flag("--version",
-                       std::string("bilex-search ") + BILEX_VERSION);
+  bilex::add_common_options(app, "bilex-search", c.db);
   add_result_options(app, c);
   add_ranking_options(app, c);
   add_batch_options(app, c);
   app.add_option("QUERY", c.words,
                  "Query words, \"phrases\", OR, NOT, -word, prefix*, "
                  "title:, lang:, date:FROM..TO, parentheses");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  try {
-    return run(c);
-  } catch (const bilex::QueryError& e) {
-    std::cerr << "bilex-search: " << e.what() << '\n';
-    return 2;
-  } catch (const bilex::IndexError& e) {
-    std::cerr << "bilex-search: " << e.what() << '\n';
-  } catch (const Xapian::Error& e) {
-    std::cerr << "bilex-search: " << c.db << ": " << e.get_description()
-              << '\n';
-  } catch (const std::exception& e) {
-    std::cerr << "bilex-search: " << e.what() << '\n';
-  }
-  return 3;
+  return bilex::run_command(app, argc, argv, "bilex-search", c.db,
+                            [&] { return run(c); });
 }

@@ -171,69 +171,82 @@ std::string result_json(const SearchResult& r, bool explain) {
   return w.end_object().take();
 }
 
-void print_result(std::ostream& out, const SearchResult& r,
-                  const PrintOptions& opts) {
-  switch (opts.format) {
-    case Format::json:
-    case Format::jsonl:
-      out << result_json(r, opts.explain) << '\n';
-      return;
-    case Format::tsv:
-      for (const Hit& h : r.hits) {
-        char score[32];
-        std::snprintf(score, sizeof score, "%.4f", h.score);
-        out << h.rank << '\t' << tsv_field(h.id) << '\t' << score << '\t'
-            << (h.date.empty() ? "-" : h.date) << '\t' << lang_code(h.lang)
-            << '\t' << tsv_field(h.title) << '\t'
-            << tsv_field(wrap_marks(h.snippet, "", "")) << '\n';
-      }
-      return;
-    case Format::text:
-      break;
-  }
-  const char* on = opts.color ? kMatchOn : "";
-  const char* title_on = opts.color ? kTitleOn : "";
-  const char* dim_on = opts.color ? kDimOn : "";
-  const char* off = opts.color ? kOff : "";
-  if (opts.explain) {
-    out << "query: " << r.parsed << '\n';
-    if (r.query_lang != Lang::und)
-      out << "query language: " << lang_code(r.query_lang)
-          << " (its function words): the other language's stems weigh half\n";
-    print_bridged(out, r);
-    out << '\n';
-  }
-  if (r.suggestion) out << "Did you mean: " << *r.suggestion << "\n\n";
+namespace {
+
+void print_tsv(std::ostream& out, const SearchResult& r) {
   for (const Hit& h : r.hits) {
-    out << h.rank << ". " << title_on << h.title << off << '\n';
-    out << "   " << dim_on << (h.date.empty() ? "no date" : h.date) << " · "
-        << lang_code(h.lang) << " · " << h.id;
-    if (!h.missing.empty()) {
-      out << " · missing:";
-      for (const auto& w : h.missing) out << ' ' << w;
-    }
-    if (opts.explain) {
-      char score[48];
-      std::snprintf(score, sizeof score, " · score %.4f%s", h.score,
-                    h.partial ? " (some words)" : "");
-      out << score;
-    }
-    out << off << '\n';
-    if (opts.explain && !h.contributions.empty()) {
-      out << "   " << dim_on << "=";
-      const char* sep = " ";
-      for (const auto& [label, score] : h.contributions) {
-        char part[48];
-        std::snprintf(part, sizeof part, " %.4f", score);
-        out << sep << label << part;
-        sep = " + ";
-      }
-      out << off << '\n';
-    }
-    if (!h.snippet.text.empty())
-      out << "   " << wrap_marks(h.snippet, on, off) << '\n';
-    out << '\n';
+    char score[32];
+    std::snprintf(score, sizeof score, "%.4f", h.score);
+    out << h.rank << '\t' << tsv_field(h.id) << '\t' << score << '\t'
+        << (h.date.empty() ? "-" : h.date) << '\t' << lang_code(h.lang) << '\t'
+        << tsv_field(h.title) << '\t'
+        << tsv_field(wrap_marks(h.snippet, "", "")) << '\n';
   }
+}
+
+// The escapes of the text format: all empty without color.
+struct Styles {
+  explicit Styles(bool color)
+      : match(color ? kMatchOn : ""),
+        title(color ? kTitleOn : ""),
+        dim(color ? kDimOn : ""),
+        off(color ? kOff : "") {}
+  const char *match, *title, *dim, *off;
+};
+
+// --explain: the parsed query, its language and its bridged words.
+void print_query_explained(std::ostream& out, const SearchResult& r) {
+  out << "query: " << r.parsed << '\n';
+  if (r.query_lang != Lang::und)
+    out << "query language: " << lang_code(r.query_lang)
+        << " (its function words): the other language's stems weigh half\n";
+  print_bridged(out, r);
+  out << '\n';
+}
+
+// A hit's second line: date, language, id, missing words, and the score
+// with --explain.
+void print_hit_facts(std::ostream& out, const Hit& h, bool explain,
+                     const Styles& s) {
+  out << "   " << s.dim << (h.date.empty() ? "no date" : h.date) << " · "
+      << lang_code(h.lang) << " · " << h.id;
+  if (!h.missing.empty()) {
+    out << " · missing:";
+    for (const auto& w : h.missing) out << ' ' << w;
+  }
+  if (explain) {
+    char score[48];
+    std::snprintf(score, sizeof score, " · score %.4f%s", h.score,
+                  h.partial ? " (some words)" : "");
+    out << score;
+  }
+  out << s.off << '\n';
+}
+
+// --explain: what each query word adds to the hit's score.
+void print_contributions(std::ostream& out, const Hit& h, const Styles& s) {
+  out << "   " << s.dim << "=";
+  const char* sep = " ";
+  for (const auto& [label, score] : h.contributions) {
+    char part[48];
+    std::snprintf(part, sizeof part, " %.4f", score);
+    out << sep << label << part;
+    sep = " + ";
+  }
+  out << s.off << '\n';
+}
+
+void print_hit(std::ostream& out, const Hit& h, bool explain, const Styles& s) {
+  out << h.rank << ". " << s.title << h.title << s.off << '\n';
+  print_hit_facts(out, h, explain, s);
+  if (explain && !h.contributions.empty()) print_contributions(out, h, s);
+  if (!h.snippet.text.empty())
+    out << "   " << wrap_marks(h.snippet, s.match, s.off) << '\n';
+  out << '\n';
+}
+
+// The last lines: which results of about how many, and a partial answer.
+void print_footer(std::ostream& out, const SearchResult& r) {
   char took[64];
   std::snprintf(took, sizeof took, " (%.1f ms)", r.took_ms);
   if (r.hits.empty()) {
@@ -246,6 +259,33 @@ void print_result(std::ostream& out, const SearchResult& r,
     out << "Partial answer: " << r.unavailable.size()
         << (r.unavailable.size() == 1 ? " database" : " databases")
         << " did not answer\n";
+}
+
+void print_text(std::ostream& out, const SearchResult& r,
+                const PrintOptions& opts) {
+  const Styles styles(opts.color);
+  if (opts.explain) print_query_explained(out, r);
+  if (r.suggestion) out << "Did you mean: " << *r.suggestion << "\n\n";
+  for (const Hit& h : r.hits) print_hit(out, h, opts.explain, styles);
+  print_footer(out, r);
+}
+
+}  // namespace
+
+void print_result(std::ostream& out, const SearchResult& r,
+                  const PrintOptions& opts) {
+  switch (opts.format) {
+    case Format::json:
+    case Format::jsonl:
+      out << result_json(r, opts.explain) << '\n';
+      return;
+    case Format::tsv:
+      print_tsv(out, r);
+      return;
+    case Format::text:
+      print_text(out, r, opts);
+      return;
+  }
 }
 
 }  // namespace bilex

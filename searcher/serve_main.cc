@@ -2,15 +2,13 @@
 // bilex-search reads. Exit statuses: 0 stopped by SIGINT/SIGTERM, 2 usage
 // error or address unusable, 3 no usable index.
 #include <pthread.h>
-#include <xapian.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <thread>
 
-#include "common/error.h"
+#include "common/cli.h"
 #include "common/lexicon.h"
 #include "searcher/server.h"
 
@@ -70,15 +68,10 @@ int serve(const bilex::ServeOptions& o) {
 
 int main(int argc, char** argv) {
   bilex::ServeOptions o;
-  const char* env_db = std::getenv("BILEX_DB");
-  o.db = env_db && *env_db ? env_db : "./index";
   CLI::App app{
       "bilex-serve: a search page and a JSON API (GET /api/search) over a "
       "bilex index, read-only"};
-  app.set_version_flag("--version",
-                       std::string("bilex-serve ") + BILEX_VERSION);
-  app.add_option("--db", o.db,
-                 "Index directory (default: $BILEX_DB, else ./index)");
+  bilex::add_common_options(app, "bilex-serve", o.db);
   app.add_option("--host", o.host,
                  "Address to listen on (default 127.0.0.1: this machine only)")
       ->capture_default_str();
@@ -98,19 +91,6 @@ int main(int argc, char** argv) {
                  "with Retry-After")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  try {
-    return serve(o);
-  } catch (const bilex::IndexError& e) {
-    std::cerr << "bilex-serve: " << e.what() << '\n';
-  } catch (const Xapian::Error& e) {
-    std::cerr << "bilex-serve: " << o.db << ": " << e.get_description() << '\n';
-  } catch (const std::exception& e) {
-    std::cerr << "bilex-serve: " << e.what() << '\n';
-  }
-  return 3;
+  return bilex::run_command(app, argc, argv, "bilex-serve", o.db,
+                            [&] { return serve(o); });
 }

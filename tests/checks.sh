@@ -1,5 +1,7 @@
-# Shared by the end-to-end shell tests (sourced): one line per check,
-# counters for the summary, and predicates on the last run's output.
+# shellcheck shell=bash
+# Shared by the end-to-end shell tests (sourced): the prologue (arguments,
+# required tools, a scratch directory), one line per check, counters for
+# the summary, and predicates on the last run's output.
 # The sourcing test sets $T (its scratch directory), and its run() leaves
 # stdout in $T/out, stderr in $T/err and the exit status in $rc; $detail,
 # when set, is printed with a failure.
@@ -7,6 +9,53 @@
 passed=0
 failed=0
 rc=0
+TEST_NAME=$(basename "$0" .sh)
+
+# expect_args COUNT NAMES "$@": exits 2 with a usage line unless the test
+# was given COUNT arguments.
+expect_args() {
+  local count=$1 names=$2
+  shift 2
+  if [ $# -ne "$count" ]; then
+    echo "usage: $0 $names" >&2
+    exit 2
+  fi
+}
+
+# take_index_search_corpus "$@": the arguments BILEX_INDEX BILEX_SEARCH
+# CORPUS_DIR, as $INDEX, $SEARCH and $CORPUS.
+take_index_search_corpus() {
+  expect_args 3 "BILEX_INDEX BILEX_SEARCH CORPUS_DIR" "$@"
+  # shellcheck disable=SC2034  # read by the sourcing test
+  INDEX=$1 SEARCH=$2 CORPUS=$3
+}
+
+# require TOOL...: exits 2 unless every TOOL is on PATH.
+require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "$TEST_NAME: $tool is required" >&2; exit 2; }
+  done
+}
+
+# make_scratch WORD: $T, a new directory removed at exit, after the test's
+# own cleanup (a function named cleanup) when it defines one.
+make_scratch() {
+  T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-$1.XXXXXX")
+  trap remove_scratch EXIT
+}
+remove_scratch() {
+  if declare -F cleanup >/dev/null; then cleanup; fi
+  rm -rf "$T"
+}
+
+# run CMD...: runs CMD with stdout in $T/out, stderr in $T/err, status in
+# $rc (a test may define its own).
+run() {
+  "$@" >"$T/out" 2>"$T/err"
+  rc=$?
+}
 
 pass() { passed=$((passed + 1)); echo "ok      - $1"; }
 fail() {

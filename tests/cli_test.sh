@@ -9,33 +9,16 @@
 # non-zero when any check failed.
 set -u
 
-if [ $# -ne 3 ]; then
-  echo "usage: $0 BILEX_INDEX BILEX_SEARCH CORPUS_DIR" >&2
-  exit 2
-fi
-INDEX=$1
-SEARCH=$2
-CORPUS=$3
-command -v jq >/dev/null || { echo "cli_test: jq is required" >&2; exit 2; }
-command -v flock >/dev/null || { echo "cli_test: flock is required" >&2; exit 2; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-cli.XXXXXX")
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/checks.sh"
+take_index_search_corpus "$@"
+require jq flock
+make_scratch cli
 HOLDER=""
 cleanup() {
   if [ -n "$HOLDER" ]; then kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null; fi
-  rm -rf "$T"
 }
-trap cleanup EXIT
 unset BILEX_DB NO_COLOR
-
-# shellcheck source=tests/checks.sh
-. "$(dirname "$0")/checks.sh"
-
-# run CMD...: runs CMD with stdout in $T/out, stderr in $T/err, status in $rc.
-run() {
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-}
 
 out_has() { grep -q -- "$1" "$T/out"; }
 no_escapes() { ! grep -q $'\033' "$T/out"; }
@@ -48,6 +31,12 @@ ids_are() {
   [ "$want" = "$got" ]
 }
 has_id() { jq -e --arg id "$1" 'any(.hits[]; .id == $id)' "$T/out" >/dev/null 2>&1; }
+# suggests DB WORD WANT DESC: the check DESC that bilex-search on DB
+# suggests WANT (JSON: a quoted word, or null) for the query WORD.
+suggests() {
+  run "$SEARCH" --db "$1" --format json "$2"
+  check "$4" jq_out ".suggestion == $3"
+}
 
 DB=$T/db
 cp -r "$CORPUS" "$T/corpus"
@@ -572,20 +561,12 @@ echo "# spelling dictionary"
 printf '{"id":"s1","body":"The wombatfish swims."}\n{"id":"s2","body":"A wombatfish again, and one platypuz."}\n' \
   >"$T/spell.jsonl"
 run "$INDEX" --db "$T/db-spell" -q -j 2 "$T/spell.jsonl"
-run "$SEARCH" --db "$T/db-spell" --format json wombatfsh
-check "did you mean: a word of two documents is suggested" \
-  jq_out '.suggestion == "wombatfish"'
-run "$SEARCH" --db "$T/db-spell" --format json platyz
-check "did you mean: a word of one document, two edits away, is not" \
-  jq_out '.suggestion == null'
-run "$SEARCH" --db "$T/db-spell" --format json platypz
-check "did you mean: ... one edit away is (among the index's words)" \
-  jq_out '.suggestion == "platypuz"'
+suggests "$T/db-spell" wombatfsh '"wombatfish"' "did you mean: a word of two documents is suggested"
+suggests "$T/db-spell" platyz 'null' "did you mean: a word of one document, two edits away, is not"
+suggests "$T/db-spell" platypz '"platypuz"' "did you mean: ... one edit away is (among the index's words)"
 printf '{"id":"s3","body":"The numbatbird sings."}\n' >"$T/spell2.jsonl"
 run "$INDEX" --db "$T/db-spell" -q "$T/spell2.jsonl"
-run "$SEARCH" --db "$T/db-spell" --format json numbatbrd
-check "did you mean: an update adds the words it meets" \
-  jq_out '.suggestion == "numbatbird"'
+suggests "$T/db-spell" numbatbrd '"numbatbird"' "did you mean: an update adds the words it meets"
 
 # Typed without its accents and one letter off, a word is one edit from its
 # folded spelling: "bandonaon" is "bandoneón" (5 articles), not the
@@ -596,9 +577,7 @@ done >"$T/accents.jsonl"
 printf '{"id":"c1","body":"The bandonaen sound."}\n{"id":"c2","body":"A bandonaen again."}\n' \
   >>"$T/accents.jsonl"
 run "$INDEX" --db "$T/db-acc" -q "$T/accents.jsonl"
-run "$SEARCH" --db "$T/db-acc" --format json bandonaon
-check "did you mean: an accented word found without its accents" \
-  jq_out '.suggestion == "bandoneón"'
+suggests "$T/db-acc" bandonaon '"bandoneón"' "did you mean: an accented word found without its accents"
 # A word the corpus has is corrected by one edit only: a rare name is not
 # taken for a common word two edits away.
 for i in $(seq 1 20); do
@@ -607,11 +586,8 @@ done >"$T/rare.jsonl"
 printf '{"id":"r1","body":"Wombatfizz is a name."}\n{"id":"r2","body":"Wombatfisj is a typo."}\n' \
   >>"$T/rare.jsonl"
 run "$INDEX" --db "$T/db-rare" -q "$T/rare.jsonl"
-run "$SEARCH" --db "$T/db-rare" --format json wombatfisj
-check "did you mean: a rare word one edit from a common one is corrected" \
-  jq_out '.suggestion == "wombatfish"'
-run "$SEARCH" --db "$T/db-rare" --format json wombatfizz
-check "... one two edits away is not" jq_out '.suggestion == null'
+suggests "$T/db-rare" wombatfisj '"wombatfish"' "did you mean: a rare word one edit from a common one is corrected"
+suggests "$T/db-rare" wombatfizz 'null' "... one two edits away is not"
 
 # The nearest spelling first, the most frequent among equals: "migracoin"
 # is one transposition from "migración" (one article) and two edits from
@@ -622,11 +598,8 @@ done >"$T/near.jsonl"
 printf '{"id":"m4","lang":"es","body":"La migración sigue."}\n{"id":"m5","body":"A migrator."}\n' \
   >>"$T/near.jsonl"
 run "$INDEX" --db "$T/db-near" -q "$T/near.jsonl"
-run "$SEARCH" --db "$T/db-near" --format json migracoin
-check "did you mean: the nearest spelling, not the most frequent" \
-  jq_out '.suggestion == "migración"'
-run "$SEARCH" --db "$T/db-near" --format json migraton
-check "... the most frequent among equals" jq_out '.suggestion == "migration"'
+suggests "$T/db-near" migracoin '"migración"' "did you mean: the nearest spelling, not the most frequent"
+suggests "$T/db-near" migraton '"migration"' "... the most frequent among equals"
 # A misspelling some articles hold, but fewer than one in a thousand, is
 # corrected when a word one edit away is held by 20 times as many.
 python3 - "$T/gov.jsonl" <<'PY'
@@ -637,9 +610,7 @@ with open(sys.argv[1], "w") as f:
         f.write(json.dumps({"id": f"g{i}", "body": f"The {word} met on day {i}."}) + "\n")
 PY
 run "$INDEX" --db "$T/db-gov" -q "$T/gov.jsonl"
-run "$SEARCH" --db "$T/db-gov" --format json goverment
-check "did you mean: a misspelling of 4 articles in 4,100" \
-  jq_out '.suggestion == "government"'
+suggests "$T/db-gov" goverment '"government"' "did you mean: a misspelling of 4 articles in 4,100"
 
 echo "# single writer"
 # The holder takes flock(2) on the lock file, as bilex-index does, and

@@ -13,26 +13,16 @@
 # Prints one line per check and "N passed, N failed"; exits 1 on a failure.
 set -u
 
-if [ $# -ne 3 ]; then
-  echo "usage: $0 BILEX_INDEX BILEX_SEARCH CORPUS_DIR" >&2
-  exit 2
-fi
-INDEX=$1
-SEARCH=$2
-CORPUS=$3
-command -v jq >/dev/null || { echo "limits_test: jq is required" >&2; exit 2; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-limits.XXXXXX")
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/checks.sh"
+take_index_search_corpus "$@"
+require jq
+make_scratch limits
 MNT=""
 cleanup() {
   if [ -n "$MNT" ]; then umount "$MNT" 2>/dev/null; fi
-  rm -rf "$T"
 }
-trap cleanup EXIT
 unset BILEX_DB
-
-# shellcheck source=tests/checks.sh
-. "$(dirname "$0")/checks.sh"
 
 # run CMD...: stdout in $T/out, stderr in $T/err, status in $rc, the peak
 # resident memory of CMD in $rss (KiB).

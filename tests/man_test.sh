@@ -6,10 +6,9 @@
 # usage: man_test.sh PROGRAM MAN_PAGE
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 PROGRAM MAN_PAGE" >&2
-  exit 2
-fi
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/checks.sh"
+expect_args 2 "PROGRAM MAN_PAGE" "$@"
 PROGRAM=$1
 PAGE=$2
 [ -r "$PAGE" ] || { echo "man_test: cannot read $PAGE" >&2; exit 1; }

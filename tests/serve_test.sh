@@ -6,27 +6,19 @@
 # usage: serve_test.sh BILEX_INDEX BILEX_SEARCH BILEX_SERVE CORPUS_DIR
 set -u
 
-if [ $# -ne 4 ]; then
-  echo "usage: $0 BILEX_INDEX BILEX_SEARCH BILEX_SERVE CORPUS_DIR" >&2
-  exit 2
-fi
+# shellcheck source=tests/checks.sh
+. "$(dirname "$0")/checks.sh"
+expect_args 4 "BILEX_INDEX BILEX_SEARCH BILEX_SERVE CORPUS_DIR" "$@"
 INDEX=$1 SEARCH=$2 SERVE=$3 CORPUS=$4
-for tool in jq curl; do
-  command -v $tool >/dev/null || { echo "serve_test: $tool is required" >&2; exit 2; }
-done
+require jq curl
 # The server is on this machine: no proxy.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY BILEX_DB
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-serve.XXXXXX")
+make_scratch serve
 SERVER=""
 cleanup() {
   if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; fi
-  rm -rf "$T"
 }
-trap cleanup EXIT
-
-# shellcheck source=tests/checks.sh
-. "$(dirname "$0")/checks.sh"
 
 mkdir "$T/news"
 cp -r "$CORPUS"/. "$T/news/"

@@ -7,33 +7,18 @@
 # usage: shards_test.sh BILEX_INDEX BILEX_SEARCH SERVE_SHARDS CORPUS_DIR
 set -u
 
-if [ $# -ne 4 ]; then
-  echo "usage: $0 BILEX_INDEX BILEX_SEARCH SERVE_SHARDS CORPUS_DIR" >&2
-  exit 2
-fi
-INDEX=$1
-SEARCH=$2
-SERVE=$3
-CORPUS=$4
-command -v jq >/dev/null || { echo "shards_test: jq is required" >&2; exit 2; }
-command -v xapian-tcpsrv >/dev/null ||
-  { echo "shards_test: xapian-tcpsrv is required (xapian-tools)" >&2; exit 2; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-shards.XXXXXX")
-cleanup() {
-  [ -d "$T/sh.remote" ] && "$SERVE" --stop "$T/sh" >/dev/null 2>&1
-  rm -rf "$T"
-}
-trap cleanup EXIT
-unset BILEX_DB
-
 # shellcheck source=tests/checks.sh
 . "$(dirname "$0")/checks.sh"
-
-run() {
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
+expect_args 4 "BILEX_INDEX BILEX_SEARCH SERVE_SHARDS CORPUS_DIR" "$@"
+INDEX=$1 SEARCH=$2 SERVE=$3 CORPUS=$4
+require jq
+command -v xapian-tcpsrv >/dev/null ||
+  { echo "shards_test: xapian-tcpsrv is required (xapian-tools)" >&2; exit 2; }
+make_scratch shards
+cleanup() {
+  [ -d "$T/sh.remote" ] && "$SERVE" --stop "$T/sh" >/dev/null 2>&1
 }
+unset BILEX_DB
 
 # 90 articles in two languages from a small vocabulary (so that every count
 # is exact: at most 100 matches), and the sample articles.

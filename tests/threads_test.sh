@@ -11,26 +11,12 @@
 # Prints one line per check and "N passed, N failed"; exits 1 on a failure.
 set -u
 
-if [ $# -ne 3 ]; then
-  echo "usage: $0 BILEX_INDEX BILEX_SEARCH CORPUS_DIR" >&2
-  exit 2
-fi
-INDEX=$1
-SEARCH=$2
-CORPUS=$3
-command -v jq >/dev/null || { echo "threads_test: jq is required" >&2; exit 2; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/bilex-threads.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-unset BILEX_DB
-
 # shellcheck source=tests/checks.sh
 . "$(dirname "$0")/checks.sh"
-
-run() {
-  "$@" >"$T/out" 2>"$T/err"
-  rc=$?
-}
+take_index_search_corpus "$@"
+require jq
+make_scratch threads
+unset BILEX_DB
 
 # Articles made of the sample articles' sentences, both languages, dated
 # over ten years: FIRST..LAST-1 into FILE, VERSION in each text.

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -115,150 +116,188 @@ std::string show(const std::vector<bilex::Token>& v) {
   return s;
 }
 
-int tokcheck(const std::vector<bilex::Document>& docs) {
-  bilex::Analyzer fast, icu;
-  icu.set_ascii_fast_path(false);
-  std::vector<std::bitset<256>> filters(3);
-  for (unsigned char c : std::string("aeb")) filters[0].set(c);
-  for (unsigned char c : std::string("csm1")) filters[1].set(c);
-  for (unsigned char c : std::string("pt_")) filters[2].set(c);
-  size_t differ = 0, checked = 0;
-  auto check = [&](const std::string& text, const std::string& where) {
-    ++checked;
-    const auto a = fast.tokenize(text), b = icu.tokenize(text);
-    // With a filter of first bytes: ICU's tokens, less some whose term
-    // starts with another byte.
-    bool filtered_ok = true;
-    for (const std::bitset<256>& wanted : filters) {
-      const auto f = fast.tokenize(text, &wanted);
-      size_t k = 0;
-      for (const auto& t : b) {
-        if (k < f.size() && f[k] == t) {
-          ++k;
-        } else if (wanted.test(static_cast<unsigned char>(t.term.front()))) {
-          filtered_ok = false;
-        }
-      }
-      filtered_ok = filtered_ok && k == f.size();
+// Characters of the random strings: ASCII word characters and punctuation,
+// Latin-1 letters and signs, and some beyond Latin-1.
+const char* const kAlphabet[] = {"a",
+                                 "Z",
+                                 "9",
+                                 "_",
+                                 ".",
+                                 ",",
+                                 ";",
+                                 ":",
+                                 "'",
+                                 "@",
+                                 "#",
+                                 "-",
+                                 "/",
+                                 " ",
+                                 "\n",
+                                 "\t",
+                                 "+",
+                                 "$",
+                                 "%",
+                                 "&",
+                                 "(",
+                                 ")",
+                                 "\"",
+                                 "!",
+                                 "?",
+                                 "0",
+                                 "x",
+                                 "Y",
+                                 "\xC3\xA9",
+                                 "\xC3\xB1",
+                                 "\xC3\x89",  // É
+                                 "\xC3\x91",  // Ñ
+                                 "\xC3\x80",  // À
+                                 "\xC3\x98",  // Ø
+                                 "\xC3\x9F",  // ß
+                                 "\xC3\xBF",  // ÿ
+                                 "\xC3\x97",  // ×
+                                 "\xC3\xB7",  // ÷
+                                 "\xC2\xBF",  // ¿
+                                 "\xC2\xAB",  // «
+                                 "\xC2\xAA",  // ª
+                                 "\xC2\xB5",  // µ
+                                 "\xC2\xB7",  // ·
+                                 "\xE2\x80\x99",
+                                 "\xE2\x80\x9C",
+                                 "\xC2\xAD",
+                                 "\xE2\x80\x8B",
+                                 "\xCC\x81",
+                                 "\xE4\xB8\xAD",
+                                 "\xD7\x90",
+                                 "\xF0\x9F\x98\x80",
+                                 "\xC2\xA0",
+                                 "\xFF"};
+
+// bilex-lab tokcheck: the fast path against ICU alone, and the stems.
+class TokCheck {
+ public:
+  TokCheck() {
+    icu_.set_ascii_fast_path(false);
+    for (unsigned char c : std::string("aeb")) filters_[0].set(c);
+    for (unsigned char c : std::string("csm1")) filters_[1].set(c);
+    for (unsigned char c : std::string("pt_")) filters_[2].set(c);
+  }
+
+  int run(const std::vector<bilex::Document>& docs) {
+    for (const auto& d : docs) {
+      check(d.title, d.id + " title");
+      check(d.body, d.id);
+      check_stems(d.body, d.id);
     }
+    check_random(1000000);
+    std::printf("tokcheck: %zu texts, %zu differ\n", checked_, differ_);
+    std::printf(
+        "tokcheck: %zu stems, %zu longer than their word or with another "
+        "first byte\n",
+        stemmed_, stem_bad_);
+    return differ_ == 0 && stem_bad_ == 0 ? 0 : 1;
+  }
+
+ private:
+  static constexpr size_t kShown = 30;  // differences printed at most
+
+  // One text: the fast path's tokens must be ICU's, whole and filtered.
+  void check(const std::string& text, const std::string& where) {
+    ++checked_;
+    const auto a = fast_.tokenize(text), b = icu_.tokenize(text);
+    const bool filtered_ok = filters_agree(text, b);
     if (a == b && filtered_ok) return;
     if (a == b) {
-      if (++differ <= 30)
+      if (++differ_ <= kShown)
         std::printf("differ: %s with a filter of first bytes\n", where.c_str());
       return;
     }
-    if (++differ > 30) return;
+    if (++differ_ > kShown) return;
+    print_difference(text, where, a, b);
+  }
+
+  // With a filter of first bytes: ICU's tokens, less some whose term
+  // starts with another byte.
+  bool filters_agree(const std::string& text,
+                     const std::vector<bilex::Token>& icu) const {
+    bool ok = true;
+    for (const std::bitset<256>& wanted : filters_) {
+      const auto f = fast_.tokenize(text, &wanted);
+      size_t k = 0;
+      for (const auto& t : icu) {
+        if (k < f.size() && f[k] == t) {
+          ++k;
+        } else if (wanted.test(static_cast<unsigned char>(t.term.front()))) {
+          ok = false;
+        }
+      }
+      ok = ok && k == f.size();
+    }
+    return ok;
+  }
+
+  // The first differing token, with two before it and two after.
+  static void print_difference(const std::string& text,
+                               const std::string& where,
+                               const std::vector<bilex::Token>& a,
+                               const std::vector<bilex::Token>& b) {
     size_t k = 0;
     while (k < a.size() && k < b.size() && a[k] == b[k]) ++k;
     const size_t from = k > 2 ? k - 2 : 0;
     const size_t at =
         k < b.size() ? b[k].begin : (k < a.size() ? a[k].begin : 0);
     const size_t ctx = at > 30 ? at - 30 : 0;
-    std::printf(
-        "differ: %s at token %zu: \"%s\"\n  fast %s\n  icu  %s\n",
-        where.c_str(), k, text.substr(ctx, 80).c_str(),
-        show(std::vector<bilex::Token>(a.begin() + std::min(from, a.size()),
-                                       a.begin() + std::min(k + 3, a.size())))
-            .c_str(),
-        show(std::vector<bilex::Token>(b.begin() + std::min(from, b.size()),
-                                       b.begin() + std::min(k + 3, b.size())))
-            .c_str());
-  };
+    std::printf("differ: %s at token %zu: \"%s\"\n  fast %s\n  icu  %s\n",
+                where.c_str(), k, text.substr(ctx, 80).c_str(),
+                show(slice(a, from, k + 3)).c_str(),
+                show(slice(b, from, k + 3)).c_str());
+  }
+
+  static std::vector<bilex::Token> slice(const std::vector<bilex::Token>& v,
+                                         size_t from, size_t to) {
+    return std::vector<bilex::Token>(v.begin() + std::min(from, v.size()),
+                                     v.begin() + std::min(to, v.size()));
+  }
+
   // The snippet's matching stems only the words whose folded term is at
   // least as long as a stem sought and starts with its first byte: no stem
   // may be longer than its word or start otherwise.
-  size_t stem_bad = 0, stemmed = 0;
-  auto check_stems = [&](const std::string& text, const std::string& where) {
-    for (const bilex::Token& t : fast.tokenize(text)) {
+  void check_stems(const std::string& text, const std::string& where) {
+    for (const bilex::Token& t : fast_.tokenize(text)) {
       for (bilex::Lang l : {bilex::Lang::en, bilex::Lang::es}) {
-        ++stemmed;
-        const std::string st = fast.stem(t, l);
+        ++stemmed_;
+        const std::string st = fast_.stem(t, l);
         if (!st.empty() && st.size() <= t.term.size() &&
             st.front() == t.term.front())
           continue;
-        if (++stem_bad <= 30)
+        if (++stem_bad_ <= kShown)
           std::printf("stem: %s: \"%s\" -> \"%s\" (%s)\n", where.c_str(),
                       t.term.c_str(), st.c_str(),
                       std::string(bilex::lang_code(l)).c_str());
       }
     }
-  };
-  for (const auto& d : docs) {
-    check(d.title, d.id + " title");
-    check(d.body, d.id);
-    check_stems(d.body, d.id);
   }
-  const std::vector<std::string> alphabet = {"a",
-                                             "Z",
-                                             "9",
-                                             "_",
-                                             ".",
-                                             ",",
-                                             ";",
-                                             ":",
-                                             "'",
-                                             "@",
-                                             "#",
-                                             "-",
-                                             "/",
-                                             " ",
-                                             "\n",
-                                             "\t",
-                                             "+",
-                                             "$",
-                                             "%",
-                                             "&",
-                                             "(",
-                                             ")",
-                                             "\"",
-                                             "!",
-                                             "?",
-                                             "0",
-                                             "x",
-                                             "Y",
-                                             "\xC3\xA9",
-                                             "\xC3\xB1",
-                                             "\xC3\x89",  // É
-                                             "\xC3\x91",  // Ñ
-                                             "\xC3\x80",  // À
-                                             "\xC3\x98",  // Ø
-                                             "\xC3\x9F",  // ß
-                                             "\xC3\xBF",  // ÿ
-                                             "\xC3\x97",  // ×
-                                             "\xC3\xB7",  // ÷
-                                             "\xC2\xBF",  // ¿
-                                             "\xC2\xAB",  // «
-                                             "\xC2\xAA",  // ª
-                                             "\xC2\xB5",  // µ
-                                             "\xC2\xB7",  // ·
-                                             "\xE2\x80\x99",
-                                             "\xE2\x80\x9C",
-                                             "\xC2\xAD",
-                                             "\xE2\x80\x8B",
-                                             "\xCC\x81",
-                                             "\xE4\xB8\xAD",
-                                             "\xD7\x90",
-                                             "\xF0\x9F\x98\x80",
-                                             "\xC2\xA0",
-                                             "\xFF"};
-  uint64_t state = 20261123;
-  for (int n = 0; n < 1000000; ++n) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    const size_t len = 1 + (state >> 33) % 10;
-    std::string t;
-    for (size_t k = 0; k < len; ++k) {
+
+  // COUNT random strings of 1 to 10 characters of kAlphabet, the same
+  // ones on every run.
+  void check_random(int count) {
+    constexpr size_t kLetters = std::size(kAlphabet);
+    uint64_t state = 20261123;
+    auto next = [&state] {
       state = state * 6364136223846793005ull + 1442695040888963407ull;
-      t += alphabet[(state >> 33) % alphabet.size()];
+      return state >> 33;
+    };
+    for (int n = 0; n < count; ++n) {
+      const size_t len = 1 + next() % 10;
+      std::string t;
+      for (size_t k = 0; k < len; ++k) t += kAlphabet[next() % kLetters];
+      check(t, "random");
     }
-    check(t, "random");
   }
-  std::printf("tokcheck: %zu texts, %zu differ\n", checked, differ);
-  std::printf(
-      "tokcheck: %zu stems, %zu longer than their word or with another "
-      "first byte\n",
-      stemmed, stem_bad);
-  return differ == 0 && stem_bad == 0 ? 0 : 1;
-}
+
+  bilex::Analyzer fast_, icu_;
+  std::vector<std::bitset<256>> filters_ = std::vector<std::bitset<256>>(3);
+  size_t differ_ = 0, checked_ = 0, stem_bad_ = 0, stemmed_ = 0;
+};
 
 }  // namespace
 
@@ -281,7 +320,7 @@ int main(int argc, char** argv) {
   const auto docs = load(std::vector<std::string>(argv + 2, argv + argc));
   if (cmd == "langid") return langid(docs);
   if (cmd == "speed") return speed(docs);
-  if (cmd == "tokcheck") return tokcheck(docs);
+  if (cmd == "tokcheck") return TokCheck().run(docs);
   std::cerr << "bilex-lab: unknown command " << cmd << '\n';
   return 2;
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/document.h"
+#include "common/stopwords.h"
 
 namespace bilex {
 namespace {
@@ -103,6 +104,54 @@ std::vector<ExpandTerm> expand_terms(
   std::partial_sort(out.begin(), out.begin() + keep, out.end(), better);
   out.resize(keep);
   return out;
+}
+
+double feedback_weight_for(double weight, size_t words, size_t per_words) {
+  if (per_words == 0) return weight;
+  return weight * static_cast<double>(words) / static_cast<double>(per_words);
+}
+
+namespace {
+
+// A word of the query that says what is wanted: it has stems, and its
+// exact form is a function word of neither language.
+bool content_word(const MatchGroup& g) {
+  return !g.stems.empty() && !g.exact.empty() &&
+         !is_stopword(g.exact.front(), Lang::en) &&
+         !is_stopword(g.exact.front(), Lang::es);
+}
+
+}  // namespace
+
+size_t plain_words(const std::vector<MatchGroup>& groups) {
+  size_t words = 0;
+  for (const MatchGroup& g : groups) {
+    if (!g.phrase.empty() || !g.prefix.empty()) return 0;
+    if (content_word(g)) ++words;
+  }
+  return words;
+}
+
+Xapian::Query proximity_boost(const std::vector<MatchGroup>& groups,
+                              size_t max_words, size_t window, double weight) {
+  const size_t words = plain_words(groups);
+  if (words < 2 || words > max_words || weight <= 0) return {};
+  std::vector<Xapian::Query> near;
+  std::vector<const MatchGroup*> seen;
+  for (const MatchGroup& g : groups) {
+    if (!content_word(g)) continue;
+    // A repeated word is one word of the phrase.
+    if (std::any_of(seen.begin(), seen.end(),
+                    [&](const MatchGroup* o) { return o->exact == g.exact; }))
+      continue;
+    seen.push_back(&g);
+    near.emplace_back(Xapian::Query::OP_OR, g.exact.begin(), g.exact.end());
+  }
+  if (near.size() < 2) return {};
+  const Xapian::Query q(
+      Xapian::Query::OP_NEAR, near.begin(), near.end(),
+      static_cast<Xapian::termcount>(std::max(window, near.size())));
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, weight);
 }
 
 }  // namespace bilex

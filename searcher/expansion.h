@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/analyzer.h"
+#include "common/query.h"
 
 namespace bilex {
 
@@ -52,5 +53,25 @@ std::vector<ExpandTerm> expand_terms(
 // remote members answer in parallel (MSet::get_termfreq of each term).
 Xapian::MSet statistics_of(const Xapian::Database& db,
                            const std::vector<std::string>& terms);
+
+// Feedback's weight for a query of `words` words: `weight`, or with
+// `per_words` > 0, weight × words / per_words (longer queries, longer
+// descriptions of what is wanted, lean on their top hits more).
+[[nodiscard]] double feedback_weight_for(double weight, size_t words,
+                                         size_t per_words);
+
+// The query's content words (a group with stems whose exact form is a
+// function word of neither language), when the query is of plain words
+// (no quoted phrase, no prefix*); else 0.
+[[nodiscard]] size_t plain_words(const std::vector<MatchGroup>& groups);
+
+// The proximity boost of a phrase-like query, one of 2 to `max_words`
+// plain words: its words' exact forms within `window` positions of each
+// other (OP_NEAR, at least the number of words), scaled by `weight`; an
+// empty query for any other query or a weight of 0. Function words are
+// left out.
+[[nodiscard]] Xapian::Query proximity_boost(
+    const std::vector<MatchGroup>& groups, size_t max_words, size_t window,
+    double weight);
 
 }  // namespace bilex

@@ -213,6 +213,51 @@ void add_ranking_options(CLI::App& app, Cli& c) {
           "weighted up to WEIGHT (off, or DOCS,TERMS,WEIGHT)");
 }
 
+// Feedback's reach by query length, and proximity for phrase-like queries
+// (docs/ranking.md, experiment 13).
+void add_boost_options(CLI::App& app, Cli& c) {
+  app.add_option_function<std::string>(
+      "--feedback-length",
+      [&](const std::string& v) {
+        unsigned min = 0, per = 0;
+        char tail = 0;
+        const int n = std::sscanf(v.c_str(), "%u,%u%c", &min, &per, &tail);
+        if ((n != 1 && n != 2) || min < 1 || min > 1000 || per > 1000)
+          throw CLI::ValidationError(
+              "--feedback-length",
+              "expected MIN[,PER] in 1..1000, got '" + v + "'");
+        c.req.feedback_min_words = min;
+        c.req.feedback_per_words = per;
+      },
+      "Feedback only for queries of MIN+ words; with PER, its weight "
+      "times WORDS/PER (default: " +
+          std::to_string(bilex::SearchRequest::kFeedbackMinWords) + ")");
+  app.add_option_function<std::string>(
+      "--proximity",
+      [&](const std::string& v) {
+        unsigned words = 0, window = 0;
+        double weight = 0;
+        char tail = 0;
+        if (v == "off") {
+          c.req.proximity_words = 0;
+          return;
+        }
+        if (std::sscanf(v.c_str(), "%u,%u,%lf%c", &words, &window, &weight,
+                        &tail) != 3 ||
+            words > 1000 || window > 1000 || weight < 0 || weight > 100)
+          throw CLI::ValidationError(
+              "--proximity",
+              "expected off or WORDS,WINDOW,WEIGHT (WORDS and WINDOW at "
+              "most 1000, WEIGHT in 0..100), got '" +
+                  v + "'");
+        c.req.proximity_words = words;
+        c.req.proximity_window = window;
+        c.req.proximity_weight = weight;
+      },
+      "Ranking of queries of 2 to WORDS plain words: their exact forms "
+      "within WINDOW positions score again, times WEIGHT (default: off)");
+}
+
 // Batch mode and the latency benchmark.
 void add_batch_options(CLI::App& app, Cli& c) {
   app.add_option(
@@ -252,6 +297,7 @@ int main(int argc, char** argv) {
   bilex::add_common_options(app, "bilex-search", c.db);
   add_result_options(app, c);
   add_ranking_options(app, c);
+  add_boost_options(app, c);
   add_batch_options(app, c);
   app.add_option("QUERY", c.words,
                  "Query words, \"phrases\", OR, NOT, -word, prefix*, "

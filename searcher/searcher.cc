@@ -284,11 +284,16 @@ size_t add_partial_matches(
   return std::max(total, req.offset + order->size());
 }
 
-// `q` with the feedback terms `expansion` adding to its matches' weights.
-Xapian::Query ranked_by(const Xapian::Query& q,
-                        const Xapian::Query& expansion) {
-  if (q.empty() || expansion.empty()) return q;
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, expansion);
+// `q` with the feedback terms and the proximity boost adding to its
+// matches' weights.
+Xapian::Query ranked_by(const Xapian::Query& q, const Boosts& boosts) {
+  std::vector<Xapian::Query> extra;
+  for (const Xapian::Query* b : {&boosts.feedback, &boosts.proximity})
+    if (!b->empty()) extra.push_back(*b);
+  if (q.empty() || extra.empty()) return q;
+  return Xapian::Query(
+      Xapian::Query::OP_AND_MAYBE, q,
+      Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end()));
 }
 
 // Milliseconds since `start`.
@@ -682,7 +687,7 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
   for (const MatchGroup& g : pq.groups)
     if (!g.stems.empty() || !g.phrase.empty()) ++words;
   if (req.feedback_docs == 0 || req.feedback_terms == 0 ||
-      words < SearchRequest::kFeedbackMinWords)
+      words < std::max<size_t>(req.feedback_min_words, 1))
     return {};
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(*weighting(req));
@@ -711,35 +716,41 @@ Xapian::Query Searcher::feedback(const SearchRequest& req,
       [&](const std::string& t) { return decider(t); }, remote_);
   if (eset.empty()) return {};
   const double strongest = eset.front().weight;
+  const double weight =
+      feedback_weight_for(req.feedback_weight, words, req.feedback_per_words);
   std::vector<Xapian::Query> terms;
   for (const ExpandTerm& e : eset) {
     terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(e.term),
-                       req.feedback_weight * e.weight / strongest);
+                       weight * e.weight / strongest);
   }
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+Boosts Searcher::boosts_of(const SearchRequest& req, const ParsedQuery& pq,
+                           const Xapian::Query& filter, StoredData* stored) {
+  return {feedback(req, pq, filter, stored),
+          proximity_boost(pq.groups, req.proximity_words, req.proximity_window,
+                          req.proximity_weight)};
+}
+
 // The score a word or phrase of the query gives the hit: the query the
 // parser built for it, matched against this document alone with the same
-// weighting. The parts, with the feedback terms' share, add up to the
-// hit's score.
+// weighting. The parts, with the feedback terms' and the proximity's
+// shares, add up to the hit's score.
 void Searcher::explain(const SearchRequest& req, const ParsedQuery& pq,
-                       const Xapian::Query& expansion, Hit* hit) {
+                       const Boosts& boosts, Hit* hit) {
   const Xapian::Query only(bounded_term(schema::kId, hit->id));
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(*weighting(req));
-  for (const MatchGroup& g : pq.groups) {
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, g.query, only));
+  const auto add = [&](const std::string& label, const Xapian::Query& q) {
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, only));
     const Xapian::MSet m = enquire.get_mset(0, 1);
-    hit->contributions.emplace_back(g.label,
+    hit->contributions.emplace_back(label,
                                     m.empty() ? 0.0 : m.begin().get_weight());
-  }
-  if (!expansion.empty()) {
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, expansion, only));
-    const Xapian::MSet m = enquire.get_mset(0, 1);
-    hit->contributions.emplace_back("(feedback terms)",
-                                    m.empty() ? 0.0 : m.begin().get_weight());
-  }
+  };
+  for (const MatchGroup& g : pq.groups) add(g.label, g.query);
+  if (!boosts.feedback.empty()) add("(feedback terms)", boosts.feedback);
+  if (!boosts.proximity.empty()) add("(proximity)", boosts.proximity);
 }
 
 // The hits' documents (from their stored data) and snippets, the costliest
@@ -827,12 +838,12 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     r.took_ms = ms_since(start);
     return r;
   }
-  // Feedback terms rank within the all-words and some-words tiers; they do
-  // not add matches.
+  // Feedback terms and proximity rank within the all-words and some-words
+  // tiers; they do not add matches.
   StoredData fed;  // the feedback documents' stored data, over remote
-  const Xapian::Query expansion = feedback(req, pq, filter, &fed);
-  const Xapian::Query strict = ranked_by(pq.strict, expansion);
-  const Xapian::Query relaxed = ranked_by(pq.relaxed, expansion);
+  const Boosts boosts = boosts_of(req, pq, filter, &fed);
+  const Xapian::Query strict = ranked_by(pq.strict, boosts);
+  const Xapian::Query relaxed = ranked_by(pq.relaxed, boosts);
   // The Xapian query, shown by --explain only (describing it costs).
   if (req.explain) r.parsed = filtered(strict, filter).get_description();
   Xapian::Enquire enquire(db_);
@@ -879,7 +890,7 @@ SearchResult Searcher::search_once(const SearchRequest& req) {
     h.partial = partial;
     if (partial && req.missing_words) h.missing = missing_words(pq, held[k]);
     if (req.snippets) h.snippet = std::move(snippets[k]);
-    if (req.explain) explain(req, pq, expansion, &h);
+    if (req.explain) explain(req, pq, boosts, &h);
     if (req.translations && !r.bridged.empty())
       h.translations = matched_translations(pq, held[k]);
     r.hits.push_back(std::move(h));

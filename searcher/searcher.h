@@ -45,10 +45,11 @@ struct SearchRequest {
   double bm25_b = kDefaultB;
   // The weighting model (searcher/weighting.h): BM25 unless asked.
   Weighting weighting;
-  // Pseudo-relevance feedback, for queries of at least kFeedbackMinWords
-  // words: the stems that best tell the top `feedback_docs` hits apart
-  // (at most `feedback_terms`) are added to the query, the strongest with
-  // `feedback_weight` times its BM25 weight. 0 docs: off.
+  // Pseudo-relevance feedback, for queries of at least
+  // `feedback_min_words` words: the stems that best tell the top
+  // `feedback_docs` hits apart (at most `feedback_terms`) are added to the
+  // query, the strongest with `feedback_weight` times its BM25 weight.
+  // 0 docs: off.
   size_t feedback_docs = kDefaultFeedbackDocs;
   // An index of shards (a stub database) answers from the shards that
   // answered when some did not (SearchResult::unavailable); without this,
@@ -56,6 +57,18 @@ struct SearchRequest {
   bool allow_partial = false;
   size_t feedback_terms = kDefaultFeedbackTerms;
   double feedback_weight = kDefaultFeedbackWeight;
+  // Feedback's reach by query length: only for queries of at least
+  // `feedback_min_words` words; with `feedback_per_words` > 0, its weight
+  // is feedback_weight × words / feedback_per_words.
+  size_t feedback_min_words = kFeedbackMinWords;
+  size_t feedback_per_words = 0;
+  // Proximity for phrase-like queries (2 to `proximity_words` plain
+  // words): documents holding the words' exact forms within
+  // `proximity_window` positions score them again, times
+  // `proximity_weight`. 0 words: off.
+  size_t proximity_words = 0;
+  size_t proximity_window = 0;
+  double proximity_weight = 0;
 
   static constexpr double kDefaultK1 = 1.2;
   static constexpr double kDefaultB = 0.75;
@@ -100,6 +113,12 @@ struct SearchResult {
   // With SearchRequest::allow_partial: the shards left out of the answer,
   // each "database N of M (stub line) did not answer: why".
   std::vector<std::string> unavailable;
+};
+
+// What ranks hits within their tier on top of the query's own words
+// (either may be empty).
+struct Boosts {
+  Xapian::Query feedback, proximity;
 };
 
 // One open index. Not thread-safe: use one Searcher per thread. A Searcher
@@ -164,8 +183,11 @@ class Searcher {
   // Over remote shards, the feedback documents' data go to `stored`.
   Xapian::Query feedback(const SearchRequest& req, const ParsedQuery& pq,
                          const Xapian::Query& filter, StoredData* stored);
+  // The feedback terms (see feedback) and the proximity boost of `req`.
+  Boosts boosts_of(const SearchRequest& req, const ParsedQuery& pq,
+                   const Xapian::Query& filter, StoredData* stored);
   void explain(const SearchRequest& req, const ParsedQuery& pq,
-               const Xapian::Query& expansion, Hit* hit);
+               const Boosts& boosts, Hit* hit);
 
   std::string path_;
   int dir_fd_ = -1;  // the index directory, held open (see open())

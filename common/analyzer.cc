@@ -14,8 +14,8 @@
 #include <emmintrin.h>
 #endif
 
-#include "common/document.h"
 #include "common/error.h"
+#include "common/hash.h"
 #include "common/schema.h"
 #include "common/stopwords.h"
 #include "common/unicode.h"

@@ -33,4 +33,11 @@ class QueryError : public Error {
   using Error::Error;
 };
 
+// An article or record that cannot be read; the indexer skips it with this
+// reason.
+class InputError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace bilex

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <iterator>
 
-#include "common/document.h"
+#include "common/date.h"
 #include "common/error.h"
 #include "common/lexicon.h"
 #include "common/schema.h"

@@ -47,7 +47,7 @@ enum Slot : Xapian::valueno {
   kSlotOrder = 4,
 };
 
-// kSlotDate's value of a valid "YYYY-MM-DD" date (document.h's
+// kSlotDate's value of a valid "YYYY-MM-DD" date (date.h's
 // parse_iso_date): "YYYYMMDD"; "" for "".
 inline std::string date_key(std::string_view iso_date) {
   if (iso_date.size() < 10) return {};
@@ -77,7 +77,7 @@ inline constexpr std::string_view kMetaAnalyzer = "bilex.analyzer";
 // A later run skips the file while its size and mtime are the same.
 inline constexpr std::string_view kMetaFile = "bilex.file.";
 // "bilex.zdict." + language code + "." + n -> a zstd dictionary of the
-// stored bodies (common/document.h), as trained by shard n of the fresh
+// stored bodies (common/stored.h), as trained by shard n of the fresh
 // build on its first articles of that language. Readers load them all; an
 // update compresses with the first of its article's language.
 inline constexpr std::string_view kMetaBodyDictionary = "bilex.zdict.";

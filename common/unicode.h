@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utypes.h>
 
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,5 +39,14 @@ void throw_if_failed(UErrorCode status, const char* what);
 // Byte length of the longest prefix of `s` no longer than `max_bytes` that
 // ends on a code point boundary.
 [[nodiscard]] size_t utf8_floor(std::string_view s, size_t max_bytes);
+
+// `s` without the ASCII white space at either end.
+[[nodiscard]] inline std::string_view trim_space(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
 
 }  // namespace bilex

@@ -14,7 +14,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/article.h"
 #include "common/error.h"
+#include "common/hash.h"
 #include "common/unicode.h"
 
 namespace fs = std::filesystem;
@@ -178,9 +180,10 @@ class LineReader {
 bool within_limits(Document& doc, const std::string& source,
                    const ReaderCallbacks& cb) {
   std::vector<std::string> warnings;
-  const std::string refusal = enforce_limits(doc, &warnings);
-  if (!refusal.empty()) {
-    cb.on_problem({source, refusal});
+  try {
+    enforce_limits(doc, &warnings);
+  } catch (const InputError& e) {
+    cb.on_problem({source, e.what()});
     return false;
   }
   for (std::string& w : warnings) cb.on_problem({source, w, false, doc.id});
@@ -321,19 +324,20 @@ class JsonlRecords {
     if (blank(line)) return;
     size_t repaired = 0;
     line = repair_utf8(line, &repaired);
-    std::string error;
-    auto doc = parse_json_article(line, where, &error);
-    if (!doc) {
-      problem({where, "malformed JSON Lines record: " + error});
+    Document doc;
+    try {
+      doc = parse_json_article(line, where);
+    } catch (const InputError& e) {
+      problem({where, std::string("malformed JSON Lines record: ") + e.what()});
       return;
     }
-    if (blank(doc->body)) {
-      problem({where, "empty body", true, doc->id});
+    if (blank(doc.body)) {
+      problem({where, "empty body", true, doc.id});
       return;
     }
-    if (!within_limits(*doc, where, cb_)) return;
-    if (repaired > 0) problem(repaired_problem(where, repaired, doc->id));
-    hand_on(std::move(*doc), line, where);
+    if (!within_limits(doc, where, cb_)) return;
+    if (repaired > 0) problem(repaired_problem(where, repaired, doc.id));
+    hand_on(std::move(doc), line, where);
   }
 
  private:

@@ -22,8 +22,11 @@
 #include <unordered_set>
 
 #include "common/analyzer.h"
+#include "common/document.h"
 #include "common/error.h"
+#include "common/hash.h"
 #include "common/schema.h"
+#include "common/stored.h"
 
 namespace fs = std::filesystem;
 

@@ -6,6 +6,7 @@
 
 #include "common/document.h"
 #include "common/stopwords.h"
+#include "common/stored.h"
 
 namespace bilex {
 namespace {

@@ -14,11 +14,14 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/date.h"
 #include "common/document.h"
 #include "common/error.h"
+#include "common/hash.h"
 #include "common/lexicon.h"
 #include "common/schema.h"
 #include "common/stopwords.h"
+#include "common/stored.h"
 #include "searcher/expansion.h"
 #include "searcher/shards.h"
 #include "searcher/spelling.h"

@@ -125,7 +125,7 @@ struct Boosts {
 // owns its Xapian::Database, Analyzer and helper thread and shares none of
 // them, so Searchers on many threads can search one index at once (what
 // they do share, the stored bodies' dictionaries, is immutable and locked:
-// document.h).
+// stored.h).
 // Documents' stored data by document number.
 using StoredData = std::unordered_map<Xapian::docid, std::string>;
 

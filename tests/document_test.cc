@@ -1,5 +1,6 @@
 // The document model: text articles (metadata in the order of docs/formats.md),
 // JSON Lines records, dates, stored form, display title.
+
 #include "common/document.h"
 
 #include <doctest/doctest.h>
@@ -11,6 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "common/article.h"
+#include "common/date.h"
+#include "common/error.h"
+#include "common/hash.h"
+#include "common/stored.h"
 #include "common/unicode.h"
 #include "test_util.h"
 
@@ -227,55 +233,47 @@ TEST_CASE("parse_text_article: unclosed front matter gives no \"---\" title") {
 }
 
 TEST_CASE("parse_json_article: good records") {
-  std::string error;
   SUBCASE("all fields") {
     const auto d = bilex::parse_json_article(
         R"({"id":"a1","title":"  T  ","date":"2024-01-19","lang":"es",)"
         R"("body":"Cuerpo","extra":{"x":1}})",
-        "f.jsonl:3", &error);
-    REQUIRE(d);
-    CHECK(d->id == "a1");
-    CHECK(d->title == "T");
-    CHECK(d->date == "2024-01-19");
-    CHECK(d->lang == Lang::es);
-    CHECK(d->lang_given);
-    CHECK(d->body == "Cuerpo");
+        "f.jsonl:3");
+    CHECK(d.id == "a1");
+    CHECK(d.title == "T");
+    CHECK(d.date == "2024-01-19");
+    CHECK(d.lang == Lang::es);
+    CHECK(d.lang_given);
+    CHECK(d.body == "Cuerpo");
   }
   SUBCASE("only a body: the fallback id") {
-    const auto d =
-        bilex::parse_json_article(R"({"body":"x"})", "f.jsonl:3", &error);
-    REQUIRE(d);
-    CHECK(d->id == "f.jsonl:3");
-    CHECK(d->title.empty());
-    CHECK(d->date.empty());
-    CHECK(d->lang == Lang::und);
-    CHECK_FALSE(d->lang_given);
+    const auto d = bilex::parse_json_article(R"({"body":"x"})", "f.jsonl:3");
+    CHECK(d.id == "f.jsonl:3");
+    CHECK(d.title.empty());
+    CHECK(d.date.empty());
+    CHECK(d.lang == Lang::und);
+    CHECK_FALSE(d.lang_given);
   }
   SUBCASE("numeric id") {
-    const auto d = bilex::parse_json_article(R"({"id":42,"body":"x"})",
-                                             "f.jsonl:3", &error);
-    REQUIRE(d);
-    CHECK(d->id == "42");
+    const auto d =
+        bilex::parse_json_article(R"({"id":42,"body":"x"})", "f.jsonl:3");
+    CHECK(d.id == "42");
   }
   SUBCASE("empty string id: the fallback") {
-    const auto d = bilex::parse_json_article(R"({"id":"","body":"x"})",
-                                             "f.jsonl:3", &error);
-    REQUIRE(d);
-    CHECK(d->id == "f.jsonl:3");
+    const auto d =
+        bilex::parse_json_article(R"({"id":"","body":"x"})", "f.jsonl:3");
+    CHECK(d.id == "f.jsonl:3");
   }
   SUBCASE("bad date and unknown language are dropped, not fatal") {
     const auto d = bilex::parse_json_article(
-        R"({"body":"x","date":"2024-02-30","lang":"fr"})", "f:1", &error);
-    REQUIRE(d);
-    CHECK(d->date.empty());
-    CHECK(d->lang == Lang::und);
-    CHECK_FALSE(d->lang_given);
+        R"({"body":"x","date":"2024-02-30","lang":"fr"})", "f:1");
+    CHECK(d.date.empty());
+    CHECK(d.lang == Lang::und);
+    CHECK_FALSE(d.lang_given);
   }
   SUBCASE("unicode escapes") {
     const auto d = bilex::parse_json_article(
-        R"({"body":"migraci\u00f3n \ud83d\ude00"})", "f:1", &error);
-    REQUIRE(d);
-    CHECK(d->body == "migración \U0001F600");
+        R"({"body":"migraci\u00f3n \ud83d\ude00"})", "f:1");
+    CHECK(d.body == "migración \U0001F600");
   }
 }
 
@@ -298,11 +296,8 @@ TEST_CASE("parse_json_article: malformed records") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.line);
-    std::string error;
-    std::optional<bilex::Document> d;
-    REQUIRE_NOTHROW(d = bilex::parse_json_article(c.line, "f:1", &error));
-    CHECK_FALSE(d);
-    CHECK_FALSE(error.empty());
+    CHECK_THROWS_AS((void)bilex::parse_json_article(c.line, "f:1"),
+                    bilex::InputError);
   }
 }
 
@@ -310,11 +305,8 @@ TEST_CASE("parse_json_article: malformed records") {
 // a record holding an invalid byte, so the line is repaired and parsed again
 // rather than skipped as "not valid JSON".
 TEST_CASE("parse_json_article: invalid UTF-8 in a string is repaired") {
-  std::string error;
-  const auto d =
-      bilex::parse_json_article("{\"body\":\"caf\xff x\"}", "f:1", &error);
-  REQUIRE(d);
-  CHECK(d->body == "caf\xEF\xBF\xBD x");
+  const auto d = bilex::parse_json_article("{\"body\":\"caf\xff x\"}", "f:1");
+  CHECK(d.body == "caf\xEF\xBF\xBD x");
 }
 
 TEST_CASE("to_stored / from_stored round trip") {
@@ -491,20 +483,20 @@ TEST_CASE("enforce_limits: long ids refused, long titles and bodies cut") {
   d.id = std::string(bilex::kMaxIdBytes, 'i');
   d.title = "Short";
   d.body = "body";
-  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  CHECK_NOTHROW(bilex::enforce_limits(d, &warnings));
   CHECK(warnings.empty());
   CHECK(d.title == "Short");
 
   d.id += "i";
-  CHECK(bilex::enforce_limits(d, &warnings) ==
-        "id longer than 4096 bytes (4097)");
+  CHECK_THROWS_WITH_AS(bilex::enforce_limits(d, &warnings),
+                       "id longer than 4096 bytes (4097)", bilex::InputError);
 
   // A title is cut before a space near the limit, never inside a UTF-8
   // sequence, and marked with an ellipsis.
   d.id = "x";
   d.title.clear();
   while (d.title.size() < 3000) d.title += "mig\xC3\xB1ón ";
-  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  CHECK_NOTHROW(bilex::enforce_limits(d, &warnings));
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0] == "title longer than 1000 bytes (3006): cut");
   CHECK(d.title.size() <= bilex::kMaxTitleBytes);
@@ -516,13 +508,13 @@ TEST_CASE("enforce_limits: long ids refused, long titles and bodies cut") {
   d.title.clear();
   while (d.title.size() < 2000) d.title += "\xC3\xB1";
   d.title = "ab" + d.title;  // the cut falls inside a two-byte sequence
-  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  CHECK_NOTHROW(bilex::enforce_limits(d, &warnings));
   CHECK(d.title.size() == 996 + 3);
   CHECK(bilex::repair_utf8(d.title) == d.title);
 
   warnings.clear();
   d.body = std::string(bilex::kMaxBodyBytes - 10, 'a') + " tail words here";
-  CHECK(bilex::enforce_limits(d, &warnings).empty());
+  CHECK_NOTHROW(bilex::enforce_limits(d, &warnings));
   REQUIRE(warnings.size() == 1);
   CHECK(warnings[0].starts_with("text longer than 8 MiB ("));
   CHECK(d.body == std::string(bilex::kMaxBodyBytes - 10, 'a') + " tail");

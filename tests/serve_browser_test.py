@@ -21,14 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-HOSTILE = """---
-title: <script>alert(1)</script> Harbour "><img src=x onerror=alert(2)>
-date: 2024-03-01
-lang: en
----
-The harbour authority said <script>alert(3)</script> that the ferry
-"><img src=x onerror=alert(4)> would sail on Friday & Saturday.
-"""
+HOSTILE = (Path(__file__).parent / "hostile_article.txt").read_text()
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 ENTER = "\ue007"
 # The page's state, read in the browser.

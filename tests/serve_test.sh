@@ -22,27 +22,28 @@ cleanup() {
 
 mkdir "$T/news"
 cp -r "$CORPUS"/. "$T/news/"
-cat >"$T/news/hostile.txt" <<'EOF'
----
-title: <script>alert(1)</script> Harbour "><img src=x onerror=alert(2)>
-date: 2024-03-01
-lang: en
----
-The harbour authority said <script>alert(3)</script> that the ferry
-"><img src=x onerror=alert(4)> would sail on Friday & Saturday.
-EOF
+# The hostile article: markup in its title and text, shown as text.
+cp "$(dirname "$0")/hostile_article.txt" "$T/news/hostile.txt"
 "$INDEX" --db "$T/idx" "$T/news" >/dev/null 2>&1 || { echo "serve_test: indexing failed" >&2; exit 1; }
+
+# port_of FILE: the port bilex-serve prints into FILE once it listens (waits
+# up to 10 s; empty if it does not).
+port_of() {
+  local port=""
+  for _ in $(seq 100); do
+    port=$(sed -n 's|.*:\([0-9][0-9]*\)/$|\1|p' "$1")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  echo "$port"
+}
 
 # Starts bilex-serve on a free port; sets $SERVER and $BASE.
 start_server() {
   "$SERVE" --db "$T/idx" --port 0 --threads 2 >"$T/serve.out" 2>"$T/serve.err" &
   SERVER=$!
-  local port=""
-  for _ in $(seq 100); do
-    port=$(sed -n 's|.*:\([0-9][0-9]*\)/$|\1|p' "$T/serve.out")
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
+  local port
+  port=$(port_of "$T/serve.out")
   [ -n "$port" ] || { echo "serve_test: bilex-serve did not start: $(cat "$T/serve.err")" >&2; exit 1; }
   BASE="http://127.0.0.1:$port"
 }
@@ -186,12 +187,8 @@ busy_server() {
   "$SERVE" --db "$T/idx" --port 0 --threads 1 --connections 1 --backlog 1 \
     >"$T/busy.out" 2>/dev/null &
   BUSY=$!
-  local port=""
-  for _ in $(seq 100); do
-    port=$(sed -n 's|.*:\([0-9][0-9]*\)/$|\1|p' "$T/busy.out")
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
+  local port
+  port=$(port_of "$T/busy.out")
   exec 3<>"/dev/tcp/127.0.0.1/$port"
   sleep 0.3
   exec 4<>"/dev/tcp/127.0.0.1/$port"

@@ -228,12 +228,17 @@ std::vector<std::unordered_set<std::string>> held_terms(
   return held;
 }
 
+// Appends the terms of each of `words` to *terms.
+template <class Words>
+void add_terms(const Words& words, std::vector<std::string>* terms) {
+  for (const auto& w : words)
+    terms->insert(terms->end(), w.terms.begin(), w.terms.end());
+}
+
 // The terms of the query's translated words.
 std::vector<std::string> translation_terms(const ParsedQuery& pq) {
   std::vector<std::string> terms;
-  for (const MatchGroup& g : pq.groups)
-    for (const BridgedWord& b : g.bridged)
-      terms.insert(terms.end(), b.terms.begin(), b.terms.end());
+  for (const MatchGroup& g : pq.groups) add_terms(g.bridged, &terms);
   return sorted_unique(std::move(terms));
 }
 
@@ -397,8 +402,7 @@ std::vector<size_t> longest_first(const std::vector<std::string>& stored) {
 // The terms of a plain-words query's words.
 std::vector<std::string> relaxed_terms(const ParsedQuery& pq) {
   std::vector<std::string> terms;
-  for (const auto& w : pq.relaxed_words)
-    terms.insert(terms.end(), w.terms.begin(), w.terms.end());
+  add_terms(pq.relaxed_words, &terms);
   return sorted_unique(std::move(terms));
 }
 

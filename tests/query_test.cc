@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <random>
 #include <set>
 #include <string>
@@ -40,6 +41,21 @@ Xapian::Document make_doc(const bilex::Analyzer& a, const Doc& d) {
   if (!d.date.empty()) doc.add_value(bilex::schema::kSlotDate, d.date);
   doc.set_data(d.id);
   return doc;
+}
+
+// An in-memory index of `docs`.
+Xapian::WritableDatabase memory_index(const bilex::Analyzer& a,
+                                      std::initializer_list<Doc> docs) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (const Doc& d : docs) db.add_document(make_doc(a, d));
+  return db;
+}
+
+// The lexicon, which the bridging tests require.
+const bilex::Lexicon& required_lexicon() {
+  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
+  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  return lexicon;
 }
 
 class Fixture {
@@ -367,15 +383,11 @@ TEST_CASE("a query's language, told by its function words") {
 
 TEST_CASE("a query in one language weighs the other language's stems less") {
   bilex::Analyzer a;
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  db.add_document(make_doc(
-      a, {"defensa-es", "", "", Lang::es, "La defensa de la defensa."}));
-  db.add_document(make_doc(
-      a, {"defense-en", "", "", Lang::en, "A defense of the city walls."}));
-  db.add_document(
-      make_doc(a, {"other-en", "", "", Lang::en, "Rain in the city."}));
-  db.add_document(make_doc(
-      a, {"migrants-en", "", "", Lang::en, "Migrants crossed the river."}));
+  Xapian::WritableDatabase db = memory_index(
+      a, {{"defensa-es", "", "", Lang::es, "La defensa de la defensa."},
+          {"defense-en", "", "", Lang::en, "A defense of the city walls."},
+          {"other-en", "", "", Lang::en, "Rain in the city."},
+          {"migrants-en", "", "", Lang::en, "Migrants crossed the river."}});
   // The score of document `id` for `q`'s strict query, BM25 as searched.
   auto score = [&](const std::string& q, const std::string& id) {
     const auto pq = bilex::parse_query(q, a, &db, MatchMode::any);
@@ -532,16 +544,12 @@ TEST_CASE("date_range") {
 }
 
 TEST_CASE("bridging: a word also searches its translations, weighted lower") {
-  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
-  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  const bilex::Lexicon& lexicon = required_lexicon();
   bilex::Analyzer a;
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  db.add_document(make_doc(
-      a, {"muro-es", "", "", Lang::es, "Construyen un muro en la frontera."}));
-  db.add_document(make_doc(
-      a, {"wall-en", "", "", Lang::en, "They build a wall on the border."}));
-  db.add_document(
-      make_doc(a, {"rain-en", "", "", Lang::en, "Rain in the city."}));
+  Xapian::WritableDatabase db = memory_index(
+      a, {{"muro-es", "", "", Lang::es, "Construyen un muro en la frontera."},
+          {"wall-en", "", "", Lang::en, "They build a wall on the border."},
+          {"rain-en", "", "", Lang::en, "Rain in the city."}});
   auto ranked = [&](const std::string& q, const bilex::Lexicon* lx) {
     const auto pq = bilex::parse_query(q, a, &db, MatchMode::ranked, lx);
     Xapian::Enquire e(db);
@@ -589,12 +597,10 @@ TEST_CASE("bridging: a word also searches its translations, weighted lower") {
 }
 
 TEST_CASE("bridging: term frequencies come from TermStats when given") {
-  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
-  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  const bilex::Lexicon& lexicon = required_lexicon();
   bilex::Analyzer a;
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  db.add_document(make_doc(
-      a, {"wall-en", "", "", Lang::en, "They build a wall on the border."}));
+  Xapian::WritableDatabase db = memory_index(
+      a, {{"wall-en", "", "", Lang::en, "They build a wall on the border."}});
   // The index holds one document; the stats say the translations are 100
   // times rarer than "border" in 10,000 documents, so that they weigh less.
   std::vector<std::string> asked;
@@ -617,14 +623,11 @@ TEST_CASE("bridging: term frequencies come from TermStats when given") {
 }
 
 TEST_CASE("bridging: a multiword entry bridges a phrase as a phrase") {
-  const bilex::Lexicon& lexicon = bilex::Lexicon::instance();
-  REQUIRE_MESSAGE(lexicon.available(), lexicon.note());
+  const bilex::Lexicon& lexicon = required_lexicon();
   bilex::Analyzer a;
-  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-  db.add_document(make_doc(
-      a, {"eeuu-es", "", "", Lang::es, "Los Estados Unidos y México."}));
-  db.add_document(make_doc(
-      a, {"split-es", "", "", Lang::es, "Unidos por los estados del norte."}));
+  Xapian::WritableDatabase db = memory_index(
+      a, {{"eeuu-es", "", "", Lang::es, "Los Estados Unidos y México."},
+          {"split-es", "", "", Lang::es, "Unidos por los estados del norte."}});
   const auto pq = bilex::parse_query("\"United States\"", a, &db,
                                      MatchMode::ranked, &lexicon);
   REQUIRE(pq.groups.size() == 1);

@@ -28,6 +28,16 @@ std::string corpus_file(const std::string& name) {
   return bilex::test::read_file(std::string(BILEX_CORPUS_DIR) + "/" + name);
 }
 
+// Checks every field of `d` against `want`.
+void check_fields(const bilex::Document& d, const bilex::Document& want) {
+  CHECK(d.id == want.id);
+  CHECK(d.title == want.title);
+  CHECK(d.date == want.date);
+  CHECK(d.lang == want.lang);
+  CHECK(d.lang_given == want.lang_given);
+  CHECK(d.body == want.body);
+}
+
 }  // namespace
 
 TEST_CASE("parse_iso_date") {
@@ -70,12 +80,12 @@ TEST_CASE("parse_text_article: front matter") {
       "---\ntitle: \"Hello: a title\"\ndate: 2024-03-05\nlang: es\n"
       "author: someone\n---\n\nEl cuerpo del artículo.\n",
       "dir/a.md");
-  CHECK(d.id == "dir/a.md");
-  CHECK(d.title == "Hello: a title");
-  CHECK(d.date == "2024-03-05");
-  CHECK(d.lang == Lang::es);
-  CHECK(d.lang_given);
-  CHECK(d.body == "El cuerpo del artículo.");
+  check_fields(d, {.id = "dir/a.md",
+                   .title = "Hello: a title",
+                   .date = "2024-03-05",
+                   .lang = Lang::es,
+                   .lang_given = true,
+                   .body = "El cuerpo del artículo."});
 }
 
 TEST_CASE(
@@ -238,12 +248,12 @@ TEST_CASE("parse_json_article: good records") {
         R"({"id":"a1","title":"  T  ","date":"2024-01-19","lang":"es",)"
         R"("body":"Cuerpo","extra":{"x":1}})",
         "f.jsonl:3");
-    CHECK(d.id == "a1");
-    CHECK(d.title == "T");
-    CHECK(d.date == "2024-01-19");
-    CHECK(d.lang == Lang::es);
-    CHECK(d.lang_given);
-    CHECK(d.body == "Cuerpo");
+    check_fields(d, {.id = "a1",
+                     .title = "T",
+                     .date = "2024-01-19",
+                     .lang = Lang::es,
+                     .lang_given = true,
+                     .body = "Cuerpo"});
   }
   SUBCASE("only a body: the fallback id") {
     const auto d = bilex::parse_json_article(R"({"body":"x"})", "f.jsonl:3");

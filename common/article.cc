@@ -54,10 +54,6 @@ void strip_leading_blank_lines(std::string* s) {
   s->erase(0, i);
 }
 
-}  // namespace
-
-namespace {
-
 // One "key: value" line of front matter into `doc` (title, date, lang).
 void read_front_matter_line(std::string_view kv, Document* doc) {
   const size_t colon = kv.find(':');

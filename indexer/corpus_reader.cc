@@ -195,11 +195,7 @@ bool looks_binary(std::string_view s) {
   return head.find('\0') != std::string_view::npos;
 }
 
-bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isspace(static_cast<unsigned char>(c));
-  });
-}
+bool blank(std::string_view s) { return trim_space(s).empty(); }
 
 std::string duplicate(const std::string& id) {
   return "duplicate id \"" + id + "\" (an earlier input holds it)";

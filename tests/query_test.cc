@@ -532,8 +532,7 @@ TEST_CASE("highlight groups: NOT words are not highlighted") {
 }
 
 TEST_CASE("date_range") {
-  CHECK(bilex::date_range("", "").get_type() ==
-        Xapian::Query::LEAF_MATCH_ALL);
+  CHECK(bilex::date_range("", "").get_type() == Xapian::Query::LEAF_MATCH_ALL);
   CHECK(bilex::date_range("20240101", "").get_description().find("VALUE_GE") !=
         std::string::npos);
   CHECK(bilex::date_range("", "20240101").get_description().find("VALUE_LE") !=
@@ -575,8 +574,9 @@ TEST_CASE("bridging: a word also searches its translations, weighted lower") {
       bilex::parse_query("border", a, &db, MatchMode::ranked, &lexicon);
   REQUIRE(pq.groups.size() == 1);
   const bilex::MatchGroup& g = pq.groups[0];
-  const auto b = std::find_if(g.bridged.begin(), g.bridged.end(),
-                              [](const auto& w) { return w.text == "frontera"; });
+  const auto b =
+      std::find_if(g.bridged.begin(), g.bridged.end(),
+                   [](const auto& w) { return w.text == "frontera"; });
   REQUIRE(b != g.bridged.end());
   CHECK(b->lang == Lang::es);
   CHECK(b->weight == doctest::Approx(bilex::kBridgeWeight));
@@ -604,14 +604,14 @@ TEST_CASE("bridging: term frequencies come from TermStats when given") {
   // The index holds one document; the stats say the translations are 100
   // times rarer than "border" in 10,000 documents, so that they weigh less.
   std::vector<std::string> asked;
-  const bilex::TermStats stats{[&](const std::string& t) {
-                                 asked.push_back(t);
-                                 return Xapian::doccount{
-                                     t == "ZEborder" ? 1000u : 10u};
-                               },
-                               10000};
-  const auto pq = bilex::parse_query("border", a, &db, MatchMode::ranked,
-                                     &lexicon, &stats);
+  const bilex::TermStats stats{
+      [&](const std::string& t) {
+        asked.push_back(t);
+        return Xapian::doccount{t == "ZEborder" ? 1000u : 10u};
+      },
+      10000};
+  const auto pq =
+      bilex::parse_query("border", a, &db, MatchMode::ranked, &lexicon, &stats);
   CHECK(std::count(asked.begin(), asked.end(), "ZEborder") > 0);
   CHECK(std::count(asked.begin(), asked.end(), "ZSfronter") > 0);
   REQUIRE(pq.groups.size() == 1);

@@ -35,6 +35,8 @@ TEST_CASE("IdSet: the same answers as an unordered_set") {
   CHECK(set.insert(""));
   CHECK(!set.insert(""));
   CHECK(set.contains(""));
+  CHECK(set.size() == 1);
+  set.clear();
   check_against_reference(set, 200000);
   set.clear();
   CHECK(set.size() == 0);

@@ -48,8 +48,8 @@ class BasicIdSet {
   size_t find(std::string_view s, uint64_t h) const {
     const size_t mask = slots_.size() - 1;
     size_t i = static_cast<size_t>(h) & mask;
-    while (slots_[i] && !((slots_[i] & kTagMask) == (h & kTagMask) &&
-                          at(slots_[i]) == s))
+    while (slots_[i] &&
+           !((slots_[i] & kTagMask) == (h & kTagMask) && at(slots_[i]) == s))
       i = (i + 1) & mask;
     return i;
   }
@@ -57,8 +57,8 @@ class BasicIdSet {
   // The string of an occupied slot: a 4-byte length, then the bytes.
   std::string_view at(uint64_t slot) const {
     const uint64_t place = (slot & kPlaceMask) - 1;
-    const char* p = chunks_[place >> kOffsetBits].get() +
-                    (place & (kChunk - 1));
+    const char* p =
+        chunks_[place >> kOffsetBits].get() + (place & (kChunk - 1));
     uint32_t n;
     std::memcpy(&n, p, sizeof n);
     return {p + sizeof n, n};

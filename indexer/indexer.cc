@@ -305,8 +305,9 @@ class Shard {
   }
 
   void open_segment() {
-    segments_.push_back(segment_dir_ / ("shard" + std::to_string(number_) +
-                                        "." + std::to_string(segments_.size())));
+    segments_.push_back(segment_dir_ /
+                        ("shard" + std::to_string(number_) + "." +
+                         std::to_string(segments_.size())));
     db_ = create_unsynced(segments_.back());
     if (!own_lexicon_) lex_ = db_;
     set_schema_metadata(db_);
@@ -1039,8 +1040,7 @@ void build_sharded(const fs::path& build, unsigned n, const IndexOptions& opts,
     parts.push_back(build / ("lexicon-part" + std::to_string(i)));
   std::vector<std::unique_ptr<Shard>> shards;
   for (unsigned i = 0; i < n; ++i)
-    shards.push_back(
-        std::make_unique<Shard>(segment_dir, &parts[i], opts, i));
+    shards.push_back(std::make_unique<Shard>(segment_dir, &parts[i], opts, i));
   std::vector<std::pair<std::string, std::string>> files_read;
   compact_shards(build,
                  write_shards(shards, opts, summary, progress, files_read));

@@ -27,6 +27,7 @@
 #include "common/hash.h"
 #include "common/schema.h"
 #include "common/stored.h"
+#include "indexer/id_set.h"
 
 namespace fs = std::filesystem;
 
@@ -39,6 +40,11 @@ constexpr size_t kCommitEvery = 5000;
 // update with every document they hold, and memory stays bounded (the
 // counts tried: docs/performance.md).
 constexpr size_t kShardCommitEvery = 250;
+// A shard starts a new segment database this often: a commit rewrites the
+// B-tree block at the end of each posting list it touches, and the bigger
+// the database, the fewer of those blocks are shared, so that a growing
+// shard slowed down with its size (docs/performance.md, "At scale").
+constexpr size_t kSegmentArticles = 25000;
 // Distinct words held before they go to the spelling table, whose commits
 // rewrite the long word lists of common letter trigrams.
 constexpr size_t kSpellingBatch = 500000;
@@ -210,29 +216,38 @@ void set_schema_metadata(Xapian::WritableDatabase& db) {
   db.set_metadata(std::string(schema::kMetaAnalyzer), Analyzer::signature());
 }
 
+Xapian::WritableDatabase create_unsynced(const fs::path& path) {
+  return Xapian::WritableDatabase(
+      path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+}
+
 // A fresh build writes to several databases at once, one thread each with
-// its own analyzer, fed through a bounded queue; the shards are merged by
-// compaction afterwards. A document id always goes to the same shard, so a
-// repeated id replaces its earlier version as in a single database.
-// Threads: a shard's database, analyzer and dictionaries are its thread's
+// its own analyzer, fed through a bounded queue. Each shard writes a run of
+// segments (databases of opts.segment_articles articles, in `segment_dir`),
+// all merged by compaction afterwards. A document id always goes to the
+// same shard, and the Writer hands each id on once (a repeat is skipped as
+// a duplicate), so no id is in two segments.
+// Threads: a shard's databases, analyzer and dictionaries are its thread's
 // alone until drain(); the queue, under mutex_, is all that is shared.
 //
 // A shard of a sharded index writes its lexicon part (metadata, spelling,
-// synonyms) to a database of its own, `lexicon`; without one, to itself.
+// synonyms) to a database of its own, `lexicon`; without one, to its
+// current segment.
 class Shard {
  public:
-  Shard(const fs::path& path, const fs::path* lexicon, const IndexOptions& opts,
-        unsigned number)
-      : db_(path.string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC),
-        lex_(lexicon ? Xapian::WritableDatabase(
-                           lexicon->string(),
-                           Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC)
-                     : db_),
+  Shard(const fs::path& segment_dir, const fs::path* lexicon,
+        const IndexOptions& opts, unsigned number)
+      : segment_dir_(segment_dir),
         own_lexicon_(lexicon != nullptr),
         opts_(opts),
-        number_(number) {
-    set_schema_metadata(db_);
-    if (own_lexicon_) set_schema_metadata(lex_);
+        number_(number),
+        segment_articles_(opts.segment_articles ? opts.segment_articles
+                                                : kSegmentArticles) {
+    if (own_lexicon_) {
+      lex_ = create_unsynced(*lexicon);
+      set_schema_metadata(lex_);
+    }
+    open_segment();
     thread_ = std::thread([this] { run(); });
   }
   ~Shard() { stop(); }
@@ -260,6 +275,9 @@ class Shard {
 
   SpellingCounts& spelling() { return spelling_; }
 
+  // The shard's segments, in the order written.
+  const std::vector<fs::path>& segments() const { return segments_; }
+
   // After drain(): writes `words`, the shard's part of the build's spelling
   // dictionary, commits and closes the shard.
   void finish(SpellingCounts& words) {
@@ -284,6 +302,22 @@ class Shard {
     db_.commit();
     if (own_lexicon_) lex_.commit();
     since_commit_ = 0;
+  }
+
+  void open_segment() {
+    segments_.push_back(segment_dir_ /
+                        ("shard" + std::to_string(number_) + "." +
+                         std::to_string(segments_.size())));
+    db_ = create_unsynced(segments_.back());
+    if (!own_lexicon_) lex_ = db_;
+    set_schema_metadata(db_);
+    in_segment_ = 0;
+  }
+
+  void next_segment() {
+    commit();
+    db_.close();
+    open_segment();
   }
 
   // The shard's first kDictionarySamples bodies of each language train its
@@ -335,7 +369,11 @@ class Shard {
         sample(item.first.doc);
         write_built(db_, lex_, item.first.doc.id, b, analyzer_, seen_,
                     spelling_);
-        if (++since_commit_ >= kShardCommitEvery) commit();
+        if (++in_segment_ >= segment_articles_) {
+          next_segment();
+        } else if (++since_commit_ >= kShardCommitEvery) {
+          commit();
+        }
       }
     } catch (...) {
       std::lock_guard lock(mutex_);
@@ -344,11 +382,15 @@ class Shard {
     }
   }
 
-  Xapian::WritableDatabase db_;
+  const fs::path segment_dir_;
+  std::vector<fs::path> segments_;
+  Xapian::WritableDatabase db_;   // the last of segments_
   Xapian::WritableDatabase lex_;  // db_ itself unless own_lexicon_
   const bool own_lexicon_;
   const IndexOptions& opts_;
   const unsigned number_;
+  const size_t segment_articles_;
+  size_t in_segment_ = 0;
   Analyzer analyzer_;
   BodyDictionaries dictionaries_;
   std::vector<std::string> samples_[2];  // bodies, en and es
@@ -452,7 +494,7 @@ class Writer {
              d->get_value(schema::kSlotFingerprint) == fp;
     };
     cb->claimed = [this](const std::string& id) {
-      if (run_ids_.count(id)) return true;
+      if (run_ids_.contains(id)) return true;
       // Held by a JSON Lines file skipped as unchanged in this run.
       if (run_skipped_files_.empty()) return false;
       const auto d = stored(id);
@@ -517,11 +559,11 @@ class Writer {
 
   void finish() {
     if (shards_) {
-      // Every input is read: the run's ids (two sets, about 180 bytes an
+      // Every input is read: the run's ids (two sets, about 80 bytes an
       // article) are needed no more, and their memory goes to the
       // spelling dictionary and the compaction, when the build peaks.
-      std::unordered_set<std::string>().swap(seen_);
-      std::unordered_set<std::string>().swap(run_ids_);
+      seen_.clear();
+      run_ids_.clear();
       // Each shard writes the spelling words of one hash part, counted over
       // all shards, so that a word is written once and its count is the
       // build's; the shards write in parallel.
@@ -711,7 +753,7 @@ class Writer {
       for (auto p = db.postlist_begin(root_term_);
            p != db.postlist_end(root_term_); ++p) {
         const Xapian::Document d = db.get_document(*p);
-        if (!seen_.count(d.get_value(schema::kSlotId)) &&
+        if (!seen_.contains(d.get_value(schema::kSlotId)) &&
             !skipped_files_.count(d.get_value(schema::kSlotFingerprint)))
           gone.push_back(*p);
       }
@@ -729,7 +771,7 @@ class Writer {
   std::vector<std::unique_ptr<Analyzer>> analyzers_;
   std::vector<Article> pending_;
   std::vector<bool> pending_exists_;
-  std::unordered_set<std::string> seen_;
+  IdSet seen_;
   std::unordered_set<std::string> synonyms_;
   SpellingCounts spelling_;
   std::string root_term_;
@@ -738,7 +780,8 @@ class Writer {
   std::unordered_set<std::string> files_seen_, skipped_files_;
   // Over all inputs of the run: the ids taken, and the JSON Lines files
   // skipped as unchanged (whose ids the index holds), for duplicates.
-  std::unordered_set<std::string> run_ids_, run_skipped_files_;
+  IdSet run_ids_;
+  std::unordered_set<std::string> run_skipped_files_;
   size_t file_start_ = 0;  // seen_.size() when the current file began
   std::vector<std::pair<std::string, std::string>> files_read_;
   bool removal_safe_ = true;
@@ -906,58 +949,103 @@ void write_stub(const fs::path& build, unsigned n) {
   if (!ok) throw IndexError("cannot write stub database in " + build.string());
 }
 
-// A fresh build of one database: `jobs` shards written in parallel, merged
-// by compaction into `compacted`.
+// Merges the databases `parts` into a new one at `out` by compaction;
+// returns its document count.
+Xapian::doccount compact_into(const std::vector<fs::path>& parts,
+                              const fs::path& out) {
+  Xapian::Database all;
+  for (const fs::path& p : parts)
+    all.add_database(Xapian::Database(p.string()));
+  const Xapian::doccount docs = all.get_doccount();
+  all.compact(out.string());
+  all.close();
+  return docs;
+}
+
+// Writes the index's documents from `opts.paths` to `shards`, and returns
+// each shard's segments.
+std::vector<std::vector<fs::path>> write_shards(
+    std::vector<std::unique_ptr<Shard>>& shards, const IndexOptions& opts,
+    IndexSummary& summary, const ProgressFn& progress,
+    std::vector<std::pair<std::string, std::string>>& files_read) {
+  Writer writer(nullptr, &shards, opts, true, summary, progress);
+  for (const std::string& path : opts.paths) writer.index_input(path);
+  writer.finish();
+  files_read = writer.files_read();
+  std::vector<std::vector<fs::path>> segments;
+  for (const auto& shard : shards) segments.push_back(shard->segments());
+  shards.clear();
+  return segments;
+}
+
+// A fresh build of one database: `jobs` shards written in parallel, their
+// segments merged by compaction into `compacted`.
 void build_single(const fs::path& parent, const std::string& side,
                   const std::string& pid, const fs::path& compacted,
                   const IndexOptions& opts, IndexSummary& summary,
                   const ProgressFn& progress) {
   unsigned n = opts.jobs ? opts.jobs : std::thread::hardware_concurrency();
   n = std::max(1u, std::min(n, 16u));
-  std::vector<fs::path> paths;
-  SideDirs cleanup;  // destroyed after the shards, which write in them
+  const fs::path segment_dir = parent / (side + "segments-" + pid);
+  SideDirs cleanup;  // destroyed after the shards, which write in it
+  cleanup.add(segment_dir);
+  fs::create_directories(segment_dir);
   std::vector<std::unique_ptr<Shard>> shards;
-  for (unsigned i = 0; i < n; ++i) {
-    paths.push_back(parent / (side + "shard" + std::to_string(i) + "-" + pid));
-    cleanup.add(paths.back());
-    shards.push_back(std::make_unique<Shard>(paths.back(), nullptr, opts, i));
-  }
-  Writer writer(nullptr, &shards, opts, true, summary, progress);
-  for (const std::string& path : opts.paths) writer.index_input(path);
-  writer.finish();
-  shards.clear();
-  Xapian::Database all;
-  for (const fs::path& p : paths)
-    all.add_database(Xapian::Database(p.string()));
-  summary.docs = all.get_doccount();
-  all.compact(compacted.string());
-  all.close();
-  if (!writer.files_read().empty()) {
+  for (unsigned i = 0; i < n; ++i)
+    shards.push_back(std::make_unique<Shard>(segment_dir, nullptr, opts, i));
+  std::vector<std::pair<std::string, std::string>> files_read;
+  std::vector<fs::path> all;
+  for (const auto& segments :
+       write_shards(shards, opts, summary, progress, files_read))
+    all.insert(all.end(), segments.begin(), segments.end());
+  summary.docs = compact_into(all, compacted);
+  fs::remove_all(segment_dir);
+  if (!files_read.empty()) {
     Xapian::WritableDatabase out(compacted.string(), Xapian::DB_OPEN);
-    for (const auto& [key, value] : writer.files_read())
+    for (const auto& [key, value] : files_read)
       out.set_metadata(std::string(schema::kMetaFile) + key, value);
     out.commit();
     out.close();
   }
 }
 
+// Compacts each shard's segments into its database in `build`, the shards
+// in parallel.
+void compact_shards(const fs::path& build,
+                    const std::vector<std::vector<fs::path>>& segments) {
+  std::vector<std::thread> threads;
+  std::vector<std::exception_ptr> errors(segments.size());
+  for (size_t i = 0; i < segments.size(); ++i)
+    threads.emplace_back([&, i] {
+      try {
+        compact_into(segments[i], build / shard_name(i));
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
 // A fresh build of `n` shards (one thread each) into the directory `build`,
-// with their lexicon and stub; nothing is merged.
+// with their lexicon and stub: each shard the compaction of its own
+// segments, the shards not merged.
 void build_sharded(const fs::path& build, unsigned n, const IndexOptions& opts,
                    IndexSummary& summary, const ProgressFn& progress) {
-  fs::create_directories(build);
+  const fs::path segment_dir = build / "segments";
+  fs::create_directories(segment_dir);
   std::vector<fs::path> parts;
   for (unsigned i = 0; i < n; ++i)
     parts.push_back(build / ("lexicon-part" + std::to_string(i)));
   std::vector<std::unique_ptr<Shard>> shards;
   for (unsigned i = 0; i < n; ++i)
-    shards.push_back(
-        std::make_unique<Shard>(build / shard_name(i), &parts[i], opts, i));
-  Writer writer(nullptr, &shards, opts, true, summary, progress);
-  for (const std::string& path : opts.paths) writer.index_input(path);
-  writer.finish();
-  shards.clear();
-  write_lexicon(build, parts, writer.files_read());
+    shards.push_back(std::make_unique<Shard>(segment_dir, &parts[i], opts, i));
+  std::vector<std::pair<std::string, std::string>> files_read;
+  compact_shards(build,
+                 write_shards(shards, opts, summary, progress, files_read));
+  fs::remove_all(segment_dir);
+  write_lexicon(build, parts, files_read);
   for (const fs::path& p : parts) fs::remove_all(p);
   write_stub(build, n);
   summary.docs = Xapian::Database(build.string()).get_doccount();

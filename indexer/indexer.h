@@ -22,6 +22,9 @@ struct IndexOptions {
   // 0: the index's own count, 1 for a new one. An update keeps the count.
   unsigned shards = 0;
   bool compact = false;  // merge the shards (or a fragmented index) into one
+  // Articles a writing thread of a fresh build puts in one segment database
+  // before it starts the next (all are merged at the end); 0: the default.
+  size_t segment_articles = 0;
 };
 
 struct IndexSummary {

@@ -145,6 +145,22 @@ bool options_fit(const bilex::IndexOptions& opts) {
   return true;
 }
 
+// $BILEX_SEGMENT_ARTICLES, the articles of a fresh build's segments (for
+// tests and measurements), into `opts`; false after saying it is wrong.
+bool segment_articles_from_env(bilex::IndexOptions& opts) {
+  const char* v = std::getenv("BILEX_SEGMENT_ARTICLES");
+  if (!v || !*v) return true;
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(v, &end, 10);
+  if (*end || n == 0 || v[0] == '-') {
+    std::cerr << "bilex-index: BILEX_SEGMENT_ARTICLES=" << v
+              << ": not a positive number\n";
+    return false;
+  }
+  opts.segment_articles = static_cast<size_t>(n);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,7 +172,7 @@ int main(int argc, char** argv) {
       "search index of news articles"};
   add_options(app, opts, lang, json, quiet);
   return bilex::run_command(app, argc, argv, "bilex-index", opts.db, [&] {
-    if (!options_fit(opts)) return 2;
+    if (!options_fit(opts) || !segment_articles_from_env(opts)) return 2;
     if (lang != "auto") opts.lang = bilex::parse_lang(lang);
     return run_reporting_disk(opts, json, quiet);
   });

@@ -14,6 +14,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -214,6 +215,28 @@ void set_schema_metadata(Xapian::WritableDatabase& db) {
   db.set_metadata(std::string(schema::kMetaSchema),
                   std::to_string(schema::kVersion));
   db.set_metadata(std::string(schema::kMetaAnalyzer), Analyzer::signature());
+}
+
+// Runs task(0) … task(n - 1), each on a thread of its own (inline when
+// n is 1), and rethrows the first error of any of them after all end.
+void run_parallel(size_t n, const std::function<void(size_t)>& task) {
+  std::vector<std::exception_ptr> errors(n);
+  auto guarded = [&](size_t i) {
+    try {
+      task(i);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  if (n == 1) {
+    guarded(0);
+  } else {
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < n; ++i) threads.emplace_back(guarded, i);
+    for (auto& t : threads) t.join();
+  }
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 Xapian::WritableDatabase create_unsynced(const fs::path& path) {
@@ -570,19 +593,8 @@ class Writer {
       for (auto& shard : *shards_) shard->drain();
       std::vector<SpellingCounts> parts(shards_->size());
       for (auto& shard : *shards_) shard->spelling().split_into(parts);
-      std::vector<std::thread> threads;
-      std::vector<std::exception_ptr> errors(parts.size());
-      for (size_t i = 0; i < parts.size(); ++i)
-        threads.emplace_back([&, i] {
-          try {
-            (*shards_)[i]->finish(parts[i]);
-          } catch (...) {
-            errors[i] = std::current_exception();
-          }
-        });
-      for (auto& t : threads) t.join();
-      for (auto& e : errors)
-        if (e) std::rethrow_exception(e);
+      run_parallel(parts.size(),
+                   [&](size_t i) { (*shards_)[i]->finish(parts[i]); });
       return;
     }
     flush();
@@ -710,25 +722,11 @@ class Writer {
     if (n == 0) return;
     std::vector<Built> built(n);
     const size_t jobs = std::min(analyzers_.size(), n);
-    std::vector<std::exception_ptr> errors(jobs);
-    auto work = [&](size_t t) {
-      try {
-        for (size_t i = t; i < n; i += jobs)
-          built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
-                                    root_term_, dictionaries_);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    };
-    if (jobs == 1) {
-      work(0);
-    } else {
-      std::vector<std::thread> threads;
-      for (size_t t = 0; t < jobs; ++t) threads.emplace_back(work, t);
-      for (auto& th : threads) th.join();
-    }
-    for (const std::exception_ptr& e : errors)
-      if (e) std::rethrow_exception(e);
+    run_parallel(jobs, [&](size_t t) {
+      for (size_t i = t; i < n; i += jobs)
+        built[i] = build_document(*analyzers_[t], pending_[i], opts_.lang,
+                                  root_term_, dictionaries_);
+    });
     for (size_t i = 0; i < n; ++i) {
       write_built(db_->of(pending_[i].doc.id), db_->lexicon, pending_[i].doc.id,
                   built[i], *analyzers_[0], synonyms_, spelling_);
@@ -1013,19 +1011,9 @@ void build_single(const fs::path& parent, const std::string& side,
 // in parallel.
 void compact_shards(const fs::path& build,
                     const std::vector<std::vector<fs::path>>& segments) {
-  std::vector<std::thread> threads;
-  std::vector<std::exception_ptr> errors(segments.size());
-  for (size_t i = 0; i < segments.size(); ++i)
-    threads.emplace_back([&, i] {
-      try {
-        compact_into(segments[i], build / shard_name(i));
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
-  for (auto& t : threads) t.join();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  run_parallel(segments.size(), [&](size_t i) {
+    compact_into(segments[i], build / shard_name(i));
+  });
 }
 
 // A fresh build of `n` shards (one thread each) into the directory `build`,

@@ -55,6 +55,24 @@ std::string_view Lexicon::line_at(size_t offset) const {
   return {data_ + begin, end - begin};
 }
 
+std::optional<std::string_view> Lexicon::find(std::string_view key) const {
+  // Binary search over byte offsets: each probe reads the line around it.
+  size_t lo = body_, hi = size_;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    const std::string_view line = line_at(mid);
+    const size_t second_tab = line.find('\t', line.find('\t') + 1);
+    const int c = line.substr(0, second_tab).compare(key);
+    if (c == 0) return line.substr(std::min(second_tab, line.size()));
+    const size_t line_begin = static_cast<size_t>(line.data() - data_);
+    if (c < 0)
+      lo = line_begin + line.size() + 1;
+    else
+      hi = line_begin;
+  }
+  return std::nullopt;
+}
+
 std::vector<Translation> Lexicon::translate(Lang from,
                                             std::string_view key) const {
   std::vector<Translation> out;
@@ -62,25 +80,7 @@ std::vector<Translation> Lexicon::translate(Lang from,
   std::string wanted(lang_code(from));
   wanted += '\t';
   wanted += key;
-  // Binary search over byte offsets: each probe reads the line around it.
-  size_t lo = body_, hi = size_;
-  std::string_view found;
-  while (lo < hi) {
-    const size_t mid = lo + (hi - lo) / 2;
-    const std::string_view line = line_at(mid);
-    const size_t second_tab = line.find('\t', line.find('\t') + 1);
-    const std::string_view k = line.substr(0, second_tab);
-    const int c = k.compare(wanted);
-    if (c == 0) {
-      found = line.substr(std::min(second_tab, line.size()));
-      break;
-    }
-    const size_t line_begin = static_cast<size_t>(line.data() - data_);
-    if (c < 0)
-      lo = line_begin + line.size() + 1;
-    else
-      hi = line_begin;
-  }
+  std::string_view found = find(wanted).value_or(std::string_view());
   // found: "\tfrontera:fronter\tborde:bord"
   while (!found.empty()) {
     found.remove_prefix(1);
@@ -91,6 +91,16 @@ std::vector<Translation> Lexicon::translate(Lang from,
     out.push_back({field.substr(0, colon), field.substr(colon + 1)});
   }
   return out;
+}
+
+Lang Lexicon::word_language(std::string_view term) const {
+  if (!data_ || term.empty()) return Lang::und;
+  std::string wanted(kWordTag);
+  wanted += '\t';
+  wanted += term;
+  const std::optional<std::string_view> rest = find(wanted);
+  if (!rest || rest->size() < 2) return Lang::und;
+  return parse_lang(rest->substr(1)).value_or(Lang::und);
 }
 
 std::string Lexicon::default_path() {

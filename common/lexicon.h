@@ -1,9 +1,11 @@
 // The English-Spanish lexicon for query bridging: the translations of a
-// word (or multiword unit) by its stems, read from a table the build
-// generates from Apertium's bilingual dictionaries (apertium-eng-spa).
+// word (or multiword unit) by its stems, and the language of the words only
+// one language has, read from a table the build generates from Apertium's
+// bilingual dictionaries and morphological analysers (apertium-eng-spa).
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +50,14 @@ class Lexicon {
   [[nodiscard]] std::vector<Translation> translate(Lang from,
                                                    std::string_view key) const;
 
+  // The language whose morphological analyser alone reads `term` (a word's
+  // exact term, Token::term): en or es; und for a word that both read
+  // ("hospital") or neither (most names).
+  [[nodiscard]] Lang word_language(std::string_view term) const;
+
+  // The tag of the lines word_language() reads: "w<TAB>border<TAB>en".
+  static constexpr std::string_view kWordTag = "w";
+
   // The process's lexicon, opened on first use (thread-safe) from
   // $BILEX_LEXICON, else default_path().
   [[nodiscard]] static const Lexicon& instance();
@@ -58,6 +68,9 @@ class Lexicon {
 
  private:
   std::string_view line_at(size_t offset) const;
+  // The rest of the line whose first two fields are `key` ("en\tborder"),
+  // from the tab after them; nullopt when no line has them.
+  std::optional<std::string_view> find(std::string_view key) const;
 
   const char* data_ = nullptr;
   size_t size_ = 0;

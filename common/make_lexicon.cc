@@ -1,8 +1,10 @@
 // bilex-make-lexicon: turns Apertium's English-Spanish bilingual
 // dictionaries (printed by lttoolbox's lt-print in AT&T format) into the
-// table common/lexicon.h reads. Run by the build, never by users.
+// table common/lexicon.h reads, with the words their morphological
+// analysers read (to tell which language a word can be of). Run by the
+// build, never by users.
 //
-//   bilex-make-lexicon EN-ES.att ES-EN.att OUT
+//   bilex-make-lexicon EN-ES.att ES-EN.att EN-MORF.att ES-MORF.att OUT
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -10,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -24,29 +27,50 @@ struct Arc {
   std::string in, out;
 };
 
-// The first section of an AT&T dump (the dictionary's words; later
-// sections hold the punctuation and number patterns).
-std::vector<std::vector<Arc>> read_att(const std::string& path) {
+// A transducer: each state's arcs, and its final states.
+struct Fst {
+  std::vector<std::vector<Arc>> arcs;
+  std::vector<bool> final;
+};
+
+// The largest section of an AT&T dump: the dictionary's words (the others
+// hold punctuation and number patterns).
+Fst read_att(const std::string& path) {
   std::ifstream f(path);
   if (!f) throw bilex::Error("cannot read " + path);
-  std::vector<std::vector<Arc>> arcs;
+  std::vector<Fst> sections(1);
   std::string line;
-  while (std::getline(f, line) && line != "--") {
+  while (std::getline(f, line)) {
+    if (line == "--") {
+      sections.emplace_back();
+      continue;
+    }
     std::vector<std::string> col;
     size_t start = 0;
     for (size_t tab; (tab = line.find('\t', start)) != std::string::npos;
          start = tab + 1)
       col.push_back(line.substr(start, tab - start));
     col.push_back(line.substr(start));
-    if (col.size() < 4) continue;  // a final state
+    Fst& fst = sections.back();
     const auto from = static_cast<uint32_t>(std::stoul(col[0]));
-    const auto to = static_cast<uint32_t>(std::stoul(col[1]));
+    const uint32_t to =
+        col.size() < 4 ? from : static_cast<uint32_t>(std::stoul(col[1]));
+    if (fst.arcs.size() <= std::max(from, to)) {
+      fst.arcs.resize(std::max(from, to) + 1);
+      fst.final.resize(fst.arcs.size());
+    }
+    if (col.size() < 4) {
+      fst.final[from] = true;
+      continue;
+    }
     if (from == to) continue;  // a loop: digits of a number pattern
-    if (arcs.size() <= std::max(from, to)) arcs.resize(std::max(from, to) + 1);
-    arcs[from].push_back(
+    fst.arcs[from].push_back(
         {to, col[2] == "ε" ? "" : col[2], col[3] == "ε" ? "" : col[3]});
   }
-  return arcs;
+  size_t largest = 0;
+  for (size_t i = 1; i < sections.size(); ++i)
+    if (sections[i].arcs.size() > sections[largest].arcs.size()) largest = i;
+  return std::move(sections[largest]);
 }
 
 bool is_tag(const std::string& s) {
@@ -123,9 +147,9 @@ std::string stem_key(const bilex::Analyzer& a, const std::string& text,
 void add_direction(const bilex::Analyzer& a, const std::string& att,
                    bilex::Lang from, bilex::Lang to,
                    std::vector<std::string>* lines) {
-  const auto arcs = read_att(att);
+  const Fst fst = read_att(att);
   Pairs pairs;
-  Walk walk{arcs, &pairs, {}, {}, {}};
+  Walk walk{fst.arcs, &pairs, {}, {}, {}};
   walk.from(0, 0);
   std::map<std::string, std::vector<std::pair<int, std::string>>> table;
   for (const auto& [src, targets] : pairs) {
@@ -154,26 +178,76 @@ void add_direction(const bilex::Analyzer& a, const std::string& att,
   }
 }
 
+// The one-word forms an analyser (apertium's automorf) reads, folded as the
+// index's exact terms: every path of its input side to a final state, but
+// those analysed as several words joined ("dándoselo": dar+se+lo), which
+// are many and seldom searched.
+std::set<std::string> surface_forms(const bilex::Analyzer& a,
+                                    const std::string& att) {
+  const Fst fst = read_att(att);
+  struct Step {
+    uint32_t state;
+    std::string form;
+  };
+  std::set<std::string> raw;
+  std::vector<Step> stack{{0, ""}};
+  while (!stack.empty()) {
+    Step step = std::move(stack.back());
+    stack.pop_back();
+    if (step.state >= fst.arcs.size()) continue;
+    if (fst.final[step.state] && !step.form.empty()) raw.insert(step.form);
+    for (const Arc& arc : fst.arcs[step.state]) {
+      if (arc.in == " " || arc.out == "+" || is_tag(arc.in)) continue;
+      stack.push_back({arc.to, step.form + arc.in});
+    }
+  }
+  std::set<std::string> forms;
+  for (const std::string& f : raw) {
+    const std::vector<bilex::Token> tokens = a.tokenize(f);
+    if (tokens.size() == 1) forms.insert(tokens[0].term);
+  }
+  return forms;
+}
+
+// Appends a line "w<TAB>WORD<TAB>LANG" (bilex::Lexicon::word_language) for
+// each word that one language's analyser reads and the other's does not.
+void add_word_languages(const std::set<std::string>& en,
+                        const std::set<std::string>& es,
+                        std::vector<std::string>* lines) {
+  const std::string tag(bilex::Lexicon::kWordTag);
+  for (const auto& [mine, theirs, lang] :
+       {std::tuple{&en, &es, bilex::Lang::en},
+        std::tuple{&es, &en, bilex::Lang::es}})
+    for (const std::string& word : *mine)
+      if (!theirs->count(word))
+        lines->push_back(tag + "\t" + word + "\t" +
+                         std::string(bilex::lang_code(lang)));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: bilex-make-lexicon EN-ES.att ES-EN.att OUT\n";
+  if (argc != 6) {
+    std::cerr << "usage: bilex-make-lexicon EN-ES.att ES-EN.att EN-MORF.att "
+                 "ES-MORF.att OUT\n";
     return 2;
   }
   try {
+    using bilex::Lang;
     const bilex::Analyzer analyzer;
     std::vector<std::string> lines;
-    add_direction(analyzer, argv[1], bilex::Lang::en, bilex::Lang::es, &lines);
-    add_direction(analyzer, argv[2], bilex::Lang::es, bilex::Lang::en, &lines);
+    add_direction(analyzer, argv[1], Lang::en, Lang::es, &lines);
+    add_direction(analyzer, argv[2], Lang::es, Lang::en, &lines);
+    add_word_languages(surface_forms(analyzer, argv[3]),
+                       surface_forms(analyzer, argv[4]), &lines);
     std::sort(lines.begin(), lines.end());
-    const std::string tmp = std::string(argv[3]) + ".tmp";
+    const std::string tmp = std::string(argv[5]) + ".tmp";
     std::ofstream out(tmp, std::ios::binary);
     out << bilex::Lexicon::kHeader << '\n';
     for (const std::string& l : lines) out << l << '\n';
     out.close();
-    if (!out || std::rename(tmp.c_str(), argv[3]) != 0)
-      throw bilex::Error(std::string("cannot write ") + argv[3]);
+    if (!out || std::rename(tmp.c_str(), argv[5]) != 0)
+      throw bilex::Error(std::string("cannot write ") + argv[5]);
   } catch (const std::exception& e) {
     std::cerr << "bilex-make-lexicon: " << e.what() << '\n';
     return 1;

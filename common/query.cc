@@ -167,13 +167,14 @@ class Parser {
         out_(out),
         lexicon_(lexicon && lexicon->available() ? lexicon : nullptr) {}
 
-  // The language of the query, told by its function words: words that
-  // are a stopword in one language only ("the", "of"; "los", "del"), of the
-  // wanted words and phrases of the text (not under NOT or -, not lang: or
-  // date: values). At least two of one language and three times as many as
-  // of the other; else und, as for keyword queries ("Blinken frontera"),
-  // which stay bilingual. Parses without building queries; run() after it
-  // on another Parser builds them.
+  // The language of the query, told by its words: words that are a
+  // stopword in one language only ("the", "of"; "los", "del") and, with a
+  // lexicon, words that one language's analyser reads and the other's does
+  // not ("border"; "frontera"), of the wanted words and phrases of the text
+  // (not under NOT or -, not lang: or date: values). At least two of one
+  // language and three times as many as of the other; else und, as for
+  // "Blinken frontera" or "hospital", which stay bilingual. Parses without
+  // building queries; run() after it on another Parser builds them.
   Lang vote_language() {
     voting_ = true;
     run();
@@ -409,10 +410,9 @@ class Parser {
     if (wanted(l) && (l.field.empty() || l.field == "title")) {
       for (const Token& t : tokens) {
         if (t.alternative || t.keep) continue;
-        const bool en = analyzer_.is_stopword(t.term, Lang::en);
-        const bool es = analyzer_.is_stopword(t.term, Lang::es);
-        votes_en_ += en && !es;
-        votes_es_ += es && !en;
+        const Lang lang = word_vote(t.term);
+        votes_en_ += lang == Lang::en;
+        votes_es_ += lang == Lang::es;
       }
     }
     Part p;
@@ -420,6 +420,17 @@ class Parser {
     p.word = true;
     p.label = l.text;
     return p;
+  }
+
+  // The language a word tells: a stopword of one language only tells it;
+  // a content word, the language whose analyser alone reads it ("border",
+  // "frontera"; not "hospital", nor most names).
+  Lang word_vote(const std::string& term) const {
+    const bool en = analyzer_.is_stopword(term, Lang::en);
+    const bool es = analyzer_.is_stopword(term, Lang::es);
+    if (en != es) return en ? Lang::en : Lang::es;
+    if (en || !lexicon_) return Lang::und;
+    return lexicon_->word_language(term);
   }
 
   // A lang: or date: group: a filter.
@@ -558,6 +569,12 @@ class Parser {
       if (words.size() == 1 && !t.keep && analyzer_.is_stopword(t.term, from))
         continue;
       const Lang to = from == Lang::en ? Lang::es : Lang::en;
+      // A word of the other language only is not translated out of this
+      // one: "border" is no Spanish word, but stems as "bordar" does.
+      if (std::any_of(words.begin(), words.end(), [&](const Token& w) {
+            return lexicon_->word_language(w.term) == to;
+          }))
+        continue;
       std::vector<Xapian::Query> qs;
       const size_t first = g->bridged.size();
       for (const std::string& key : bridge_keys(words, from))
@@ -749,7 +766,7 @@ ParsedQuery parse_query(std::string_view text, const Analyzer& analyzer,
         l.field != "lang" && l.field != "date")
       l.tokens = analyzer.tokenize(l.text);
   ParsedQuery scratch;
-  Parser voter(std::move(lexemes), analyzer, nullptr, mode, &scratch);
+  Parser voter(std::move(lexemes), analyzer, nullptr, mode, &scratch, lexicon);
   out.lang = voter.vote_language();
   Parser parser(voter.take_lexemes(), analyzer, db, mode, &out, lexicon, stats);
   parser.run();

@@ -123,7 +123,11 @@ check "--explain text: a question's language" out_has "^query language: en "
 S --format json --explain what did the migrants say about the border
 check "--explain JSON: a question's language" jq_out '.query_lang == "en"'
 S --format json --explain migrants border
-check "--explain JSON: a keyword query has none" jq_out '.query_lang == "und"'
+check "--explain JSON: a keyword query's English-only words tell it" jq_out '.query_lang == "en"'
+S --format json --explain --bridge off migrants border
+check "--explain JSON: ... not without the lexicon (--bridge off)" jq_out '.query_lang == "und"'
+S --format json --explain Blinken frontera
+check "--explain JSON: a name and one Spanish word tell none" jq_out '.query_lang == "und"'
 S --format json --explain Blinken frontera
 check "--explain JSON: each hit's score is the sum of its words' parts" jq_out \
   '(.hits | length) > 0 and all(.hits[]; (.explain | length) == 2 and ((([.explain[].score] | add) - .score) | fabs) < 0.001)'

@@ -1,6 +1,7 @@
-// The lexicon table (common/lexicon.h): lookups by binary search on a small
-// table, refusal of what is not a table, the table the build generated from
-// apertium-eng-spa, and reads from many threads at once.
+// The lexicon table (common/lexicon.h): lookups of translations and of
+// words' languages by binary search on a small table, refusal of what is
+// not a table, the table the build generated from apertium-eng-spa, and
+// reads from many threads at once.
 #include "common/lexicon.h"
 
 #include <doctest/doctest.h>
@@ -34,7 +35,10 @@ const char* const kSmallTable =
     "en\tunit state\tEstados Unidos:\n"
     "en\twall\tmuro:mur\n"
     "es\tfronter\tborder:border\n"
-    "es\tzzz\tlast:last\n";
+    "es\tzzz\tlast:last\n"
+    "w\tborder\ten\n"
+    "w\tborderline\ten\n"
+    "w\tfrontera\tes\n";
 
 }  // namespace
 
@@ -57,6 +61,15 @@ TEST_CASE("Lexicon finds every key of a table and nothing else") {
     CHECK_MESSAGE(lx.translate(Lang::en, key).empty(), key);
   CHECK(lx.translate(Lang::es, "border").empty());
   CHECK(lx.translate(Lang::en, "fronter").empty());
+  // The words of one language only; any other word is und.
+  CHECK(lx.word_language("border") == Lang::en);
+  CHECK(lx.word_language("borderline") == Lang::en);
+  CHECK(lx.word_language("frontera") == Lang::es);
+  for (const char* word : {"borde", "b", "wall", "zzz", "frontier", ""})
+    CHECK_MESSAGE(lx.word_language(word) == Lang::und, word);
+  // A word line is no translation, and a translation key no word.
+  CHECK(lx.translate(Lang::en, "w").empty());
+  CHECK(lx.translate(Lang::en, "frontera").empty());
 }
 
 TEST_CASE("Lexicon refuses a missing file or one without its header") {
@@ -98,6 +111,19 @@ TEST_CASE("the generated lexicon holds apertium-eng-spa's translations") {
   for (const bilex::Translation& t : lx.translate(Lang::en, us))
     found |= t.text == "Estados Unidos" && t.stem.empty();
   CHECK(found);
+  // Which language's analyser alone reads a word, folded as the index's
+  // exact terms (accents off, ñ kept).
+  auto language = [&](const std::string& word) {
+    return lx.word_language(a.tokenize(word).at(0).term);
+  };
+  CHECK(language("border") == Lang::en);
+  CHECK(language("deportations") == Lang::en);
+  CHECK(language("frontera") == Lang::es);
+  CHECK(language("migración") == Lang::es);
+  CHECK(language("niños") == Lang::es);
+  CHECK(language("hospital") == Lang::und);  // both
+  CHECK(language("figures") == Lang::und);   // both: "que figures"
+  CHECK(language("blinken") == Lang::und);   // neither
   // The stems are the analyzer's, as the index holds them.
   for (const bilex::Translation& t :
        lx.translate(Lang::en, key("border", Lang::en)))

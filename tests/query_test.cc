@@ -381,6 +381,66 @@ TEST_CASE("a query's language, told by its function words") {
   }
 }
 
+TEST_CASE("with the lexicon, a keyword query's words of one language tell it") {
+  const bilex::Lexicon& lexicon = required_lexicon();
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db = memory_index(a, {});
+  auto lang = [&](const std::string& q, const bilex::Lexicon* lx) {
+    return bilex::parse_query(q, a, &db, MatchMode::ranked, lx).lang;
+  };
+  struct Case {
+    std::string query;
+    Lang lang;
+  };
+  const Case cases[] = {
+      {"border wall", Lang::en},
+      {"many points panthers defense surrender", Lang::en},
+      {"muro fronterizo", Lang::es},
+      {"deportaciones de niños", Lang::es},
+      {"the border", Lang::en},  // a function word and a content word
+      // One word is not enough, nor words both languages or neither have.
+      {"border", Lang::und},
+      {"Blinken frontera", Lang::und},
+      {"hospital general", Lang::und},
+      // Three times as many of one language as of the other.
+      {"border wall frontera", Lang::und},
+      {"border wall fence frontera", Lang::en},
+      // Words the query excludes tell nothing.
+      {"-border -wall frontera", Lang::und},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.query);
+    CHECK(lang(c.query, &lexicon) == c.lang);
+    // Without the lexicon, only function words tell it.
+    if (c.query == "border wall") CHECK(lang(c.query, nullptr) == Lang::und);
+  }
+}
+
+TEST_CASE(
+    "bridging: a word of one language is not translated out of the other") {
+  const bilex::Lexicon& lexicon = required_lexicon();
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db = memory_index(a, {});
+  // "border" alone leaves the query's language und, so both ways are
+  // tried; but it is no Spanish word ("bordar", "borde" share its Spanish
+  // stem), so it is translated into Spanish only.
+  const auto pq =
+      bilex::parse_query("border", a, &db, MatchMode::ranked, &lexicon);
+  REQUIRE(pq.lang == Lang::und);
+  REQUIRE(pq.groups.size() == 1);
+  REQUIRE_FALSE(pq.groups[0].bridged.empty());
+  for (const auto& w : pq.groups[0].bridged) {
+    CAPTURE(w.text);
+    CHECK(w.lang == Lang::es);
+  }
+  // And back: "frontera" is no English word, translated into English only.
+  const auto back =
+      bilex::parse_query("frontera", a, &db, MatchMode::ranked, &lexicon);
+  REQUIRE(back.groups.size() == 1);
+  REQUIRE_FALSE(back.groups[0].bridged.empty());
+  for (const auto& w : back.groups[0].bridged) CHECK(w.lang == Lang::en);
+}
+
 TEST_CASE("a query in one language weighs the other language's stems less") {
   bilex::Analyzer a;
   Xapian::WritableDatabase db = memory_index(

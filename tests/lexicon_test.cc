@@ -136,14 +136,20 @@ TEST_CASE("one Lexicon answers many threads at once" * doctest::test_suite("thre
   const std::vector<std::string> keys{"border", "wall", "deport", "elect",
                                       "nosuchkey"};
   std::vector<std::string> expected;
-  for (const auto& k : keys) expected.push_back(joined(lx, Lang::en, k));
+  std::vector<Lang> languages;
+  for (const auto& k : keys) {
+    expected.push_back(joined(lx, Lang::en, k));
+    languages.push_back(lx.word_language(k));
+  }
   std::vector<int> mismatches(8, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&, t] {
       for (int round = 0; round < 200; ++round)
-        for (size_t i = 0; i < keys.size(); ++i)
+        for (size_t i = 0; i < keys.size(); ++i) {
           mismatches[t] += joined(lx, Lang::en, keys[i]) != expected[i];
+          mismatches[t] += lx.word_language(keys[i]) != languages[i];
+        }
     });
   for (auto& th : threads) th.join();
   for (int m : mismatches) CHECK(m == 0);

@@ -29,7 +29,8 @@ class Lexicon {
  public:
   // The table's first line; a file without it is refused.
   static constexpr std::string_view kHeader =
-      "# bilex lexicon 1: apertium-eng-spa bilingual dictionaries";
+      "# bilex lexicon 2: apertium-eng-spa bilingual dictionaries and "
+      "analysers";
 
   // Maps the table at `path`. Never throws: a missing or malformed table
   // makes an unavailable lexicon whose note() says why.

@@ -188,17 +188,19 @@ std::set<std::string> surface_forms(const bilex::Analyzer& a,
   struct Step {
     uint32_t state;
     std::string form;
+    int depth;
   };
   std::set<std::string> raw;
-  std::vector<Step> stack{{0, ""}};
+  std::vector<Step> stack{{0, "", 0}};
   while (!stack.empty()) {
     Step step = std::move(stack.back());
     stack.pop_back();
-    if (step.state >= fst.arcs.size()) continue;
+    // A cycle (a pattern, not a word) would never end: cut it as Walk does.
+    if (step.state >= fst.arcs.size() || step.depth > 200) continue;
     if (fst.final[step.state] && !step.form.empty()) raw.insert(step.form);
     for (const Arc& arc : fst.arcs[step.state]) {
       if (arc.in == " " || arc.out == "+" || is_tag(arc.in)) continue;
-      stack.push_back({arc.to, step.form + arc.in});
+      stack.push_back({arc.to, step.form + arc.in, step.depth + 1});
     }
   }
   std::set<std::string> forms;
@@ -210,16 +212,20 @@ std::set<std::string> surface_forms(const bilex::Analyzer& a,
 }
 
 // Appends a line "w<TAB>WORD<TAB>LANG" (bilex::Lexicon::word_language) for
-// each word that one language's analyser reads and the other's does not.
-void add_word_languages(const std::set<std::string>& en,
+// each word that one language's analyser reads and the other's does not,
+// unless it is a function word of the other ("al", which the Spanish
+// analyser reads only as a+el).
+void add_word_languages(const bilex::Analyzer& a,
+                        const std::set<std::string>& en,
                         const std::set<std::string>& es,
                         std::vector<std::string>* lines) {
+  using bilex::Lang;
   const std::string tag(bilex::Lexicon::kWordTag);
-  for (const auto& [mine, theirs, lang] :
-       {std::tuple{&en, &es, bilex::Lang::en},
-        std::tuple{&es, &en, bilex::Lang::es}})
+  for (const auto& [mine, theirs, lang, other] :
+       {std::tuple{&en, &es, Lang::en, Lang::es},
+        std::tuple{&es, &en, Lang::es, Lang::en}})
     for (const std::string& word : *mine)
-      if (!theirs->count(word))
+      if (!theirs->count(word) && !a.is_stopword(word, other))
         lines->push_back(tag + "\t" + word + "\t" +
                          std::string(bilex::lang_code(lang)));
 }
@@ -238,7 +244,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> lines;
     add_direction(analyzer, argv[1], Lang::en, Lang::es, &lines);
     add_direction(analyzer, argv[2], Lang::es, Lang::en, &lines);
-    add_word_languages(surface_forms(analyzer, argv[3]),
+    add_word_languages(analyzer, surface_forms(analyzer, argv[3]),
                        surface_forms(analyzer, argv[4]), &lines);
     std::sort(lines.begin(), lines.end());
     const std::string tmp = std::string(argv[5]) + ".tmp";

@@ -537,7 +537,7 @@ class Parser {
   }
 
   // The languages the query's words are bridged from: the query's, or
-  // both when its function words do not tell it.
+  // both when its words do not tell it.
   std::vector<Lang> bridge_sources() const {
     if (out_->lang == Lang::und) return {Lang::en, Lang::es};
     return {out_->lang};
@@ -570,11 +570,9 @@ class Parser {
         continue;
       const Lang to = from == Lang::en ? Lang::es : Lang::en;
       // A word of the other language only is not translated out of this
-      // one: "border" is no Spanish word, but stems as "bordar" does.
-      if (std::any_of(words.begin(), words.end(), [&](const Token& w) {
-            return lexicon_->word_language(w.term) == to;
-          }))
-        continue;
+      // one: "border" is no Spanish word, but stems as "bordar" does. (A
+      // phrase's own entry is evidence enough: "cul de sac".)
+      if (words.size() == 1 && lexicon_->word_language(t.term) == to) continue;
       std::vector<Xapian::Query> qs;
       const size_t first = g->bridged.size();
       for (const std::string& key : bridge_keys(words, from))

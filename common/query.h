@@ -69,7 +69,8 @@ struct ParsedQuery {
   std::vector<Word> relaxed_words;
   Xapian::Query filter;  // lang: and date: filters; empty when none
   std::vector<MatchGroup> groups;
-  // The query's language as its function words tell it, else und; the
+  // The query's language as its words tell it (function words, and with a
+  // lexicon the words only one language has), else und; the
   // other language's stems then weigh less, and the query language's
   // function words search none of them.
   Lang lang = Lang::und;

@@ -81,7 +81,10 @@ TEST_CASE("Lexicon refuses a missing file or one without its header") {
   for (const std::string& content :
        {std::string(kSmallTable), std::string(),
         std::string(Lexicon::kHeader),  // no newline: truncated
-        std::string(Lexicon::kHeader) + "\nen\tborder\tfrontera:fronter"}) {
+        std::string(Lexicon::kHeader) + "\nen\tborder\tfrontera:fronter",
+        // A table of the first format (no words' languages): rebuilt.
+        std::string("# bilex lexicon 1: apertium-eng-spa bilingual "
+                    "dictionaries\nen\tborder\tfrontera:fronter\n")}) {
     dir.write("bad.lexicon", content);
     const Lexicon bad(dir.str("bad.lexicon"));
     CHECK_FALSE(bad.available());

@@ -433,12 +433,35 @@ TEST_CASE(
     CAPTURE(w.text);
     CHECK(w.lang == Lang::es);
   }
-  // And back: "frontera" is no English word, translated into English only.
+  // And back: "molde" is no English word, though its English stem is
+  // that of "mold" (moldura): translated into English only.
   const auto back =
-      bilex::parse_query("frontera", a, &db, MatchMode::ranked, &lexicon);
+      bilex::parse_query("molde", a, &db, MatchMode::ranked, &lexicon);
   REQUIRE(back.groups.size() == 1);
   REQUIRE_FALSE(back.groups[0].bridged.empty());
-  for (const auto& w : back.groups[0].bridged) CHECK(w.lang == Lang::en);
+  for (const auto& w : back.groups[0].bridged) {
+    CAPTURE(w.text);
+    CHECK(w.lang == Lang::en);
+  }
+  // A Spanish function word that is an English word too is translated
+  // out of English: "son" (they are; a son).
+  const auto son = bilex::parse_query("the name of his son", a, &db,
+                                      MatchMode::ranked, &lexicon);
+  bool hijo = false;
+  for (const auto& g : son.groups)
+    for (const auto& w : g.bridged) hijo |= w.text == "hijo";
+  CHECK(hijo);
+  // A phrase's own entry is translated whatever its words: "al" and "de"
+  // are not English, "cul" no Spanish word.
+  for (const auto& [phrase, lang] :
+       {std::pair{"\"al azar\"", Lang::en}, {"\"cul de sac\"", Lang::es}}) {
+    CAPTURE(phrase);
+    const auto p =
+        bilex::parse_query(phrase, a, &db, MatchMode::ranked, &lexicon);
+    REQUIRE(p.groups.size() == 1);
+    CHECK(std::any_of(p.groups[0].bridged.begin(), p.groups[0].bridged.end(),
+                      [&](const auto& w) { return w.lang == lang; }));
+  }
 }
 
 TEST_CASE("a query in one language weighs the other language's stems less") {

@@ -199,7 +199,7 @@ void print_query_explained(std::ostream& out, const SearchResult& r) {
   out << "query: " << r.parsed << '\n';
   if (r.query_lang != Lang::und)
     out << "query language: " << lang_code(r.query_lang)
-        << " (its function words): the other language's stems weigh half\n";
+        << " (told by its words): the other language's stems weigh half\n";
   print_bridged(out, r);
   out << '\n';
 }

@@ -109,7 +109,8 @@ TEST_CASE("the generated lexicon holds apertium-eng-spa's translations") {
   CHECK(has(Lang::es, key("migración", Lang::es), "migration"));
   CHECK(has(Lang::es, key("fronteras", Lang::es), "border"));
   // A multiword unit, translated as a phrase (no stem).
-  const std::string us = key("united", Lang::en) + " " + key("states", Lang::en);
+  const std::string us =
+      key("united", Lang::en) + " " + key("states", Lang::en);
   bool found = false;
   for (const bilex::Translation& t : lx.translate(Lang::en, us))
     found |= t.text == "Estados Unidos" && t.stem.empty();
@@ -133,7 +134,8 @@ TEST_CASE("the generated lexicon holds apertium-eng-spa's translations") {
     if (t.text == "frontera") CHECK(t.stem == key("frontera", Lang::es));
 }
 
-TEST_CASE("one Lexicon answers many threads at once" * doctest::test_suite("threads")) {
+TEST_CASE("one Lexicon answers many threads at once" *
+          doctest::test_suite("threads")) {
   const Lexicon& lx = Lexicon::instance();
   REQUIRE_MESSAGE(lx.available(), lx.note());
   const std::vector<std::string> keys{"border", "wall", "deport", "elect",

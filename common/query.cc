@@ -564,15 +564,17 @@ class Parser {
   void bridge(const std::vector<Token>& words, Field field, MatchGroup* g,
               std::vector<Xapian::Query>* alternatives) {
     if (!lexicon_ || words.empty()) return;
+    const Token& t = words.front();
+    // A word of one language only is not translated out of the other:
+    // "border" is no Spanish word, but stems as "bordar" does. (A phrase's
+    // own entry is evidence enough: "cul de sac".)
+    const Lang only =
+        words.size() == 1 ? lexicon_->word_language(t.term) : Lang::und;
     for (Lang from : bridge_sources()) {
-      const Token& t = words.front();
       if (words.size() == 1 && !t.keep && analyzer_.is_stopword(t.term, from))
         continue;
       const Lang to = from == Lang::en ? Lang::es : Lang::en;
-      // A word of the other language only is not translated out of this
-      // one: "border" is no Spanish word, but stems as "bordar" does. (A
-      // phrase's own entry is evidence enough: "cul de sac".)
-      if (words.size() == 1 && lexicon_->word_language(t.term) == to) continue;
+      if (only == to) continue;
       std::vector<Xapian::Query> qs;
       const size_t first = g->bridged.size();
       for (const std::string& key : bridge_keys(words, from))

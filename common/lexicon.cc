@@ -81,14 +81,18 @@ std::vector<Translation> Lexicon::translate(Lang from,
   wanted += '\t';
   wanted += key;
   std::string_view found = find(wanted).value_or(std::string_view());
-  // found: "\tfrontera:fronter\tborde:bord"
+  // found: "\tfrontera:fronter<border\tborde:bord<border"
   while (!found.empty()) {
     found.remove_prefix(1);
-    const std::string_view field = found.substr(0, found.find('\t'));
+    std::string_view field = found.substr(0, found.find('\t'));
     found.remove_prefix(field.size());
+    const size_t lt = field.rfind(kSourceMark);
+    const std::string_view source =
+        lt == std::string_view::npos ? "" : field.substr(lt + 1);
+    field = field.substr(0, lt);
     const size_t colon = field.rfind(':');
     if (colon == std::string_view::npos || colon == 0) continue;
-    out.push_back({field.substr(0, colon), field.substr(colon + 1)});
+    out.push_back({field.substr(0, colon), field.substr(colon + 1), source});
   }
   return out;
 }

@@ -20,6 +20,10 @@ struct Translation {
   // Its stem in the target language ("fronter"); empty for a multiword
   // translation ("Estados Unidos"), matched as a phrase.
   std::string_view stem;
+  // The word it translates, folded as an exact term ("deportacion"): one
+  // of the words whose stems are the key (deportación and deporte share
+  // "deport"). Empty for a verb, and in a table without sources.
+  std::string_view source;
 };
 
 // A sorted table mapped read-only into memory: opening it reads nothing,
@@ -29,7 +33,7 @@ class Lexicon {
  public:
   // The table's first line; a file without it is refused.
   static constexpr std::string_view kHeader =
-      "# bilex lexicon 2: apertium-eng-spa bilingual dictionaries and "
+      "# bilex lexicon 3: apertium-eng-spa bilingual dictionaries and "
       "analysers";
 
   // Maps the table at `path`. Never throws: a missing or malformed table
@@ -58,6 +62,9 @@ class Lexicon {
 
   // The tag of the lines word_language() reads: "w<TAB>border<TAB>en".
   static constexpr std::string_view kWordTag = "w";
+  // Ends a translation's fields with the word it translates:
+  // "deportation:deport<deportacion" (Translation::source; optional).
+  static constexpr char kSourceMark = '<';
 
   // The process's lexicon, opened on first use (thread-safe) from
   // $BILEX_LEXICON, else default_path().

@@ -162,6 +162,10 @@ void add_direction(const bilex::Analyzer& a, const std::string& att,
       if (stems.empty() || a.fold(target) == a.fold(src)) continue;
       const bool one_word = stems.find(' ') == std::string::npos;
       std::string entry = target + ":" + (one_word ? stems : "");
+      // A verb's forms share little with it ("tenía", tener): its source
+      // would tell nothing (Translation::source).
+      if (rank != pos_rank("<vblex>"))
+        entry += bilex::Lexicon::kSourceMark + a.fold(src);
       auto& v = table[key];
       if (std::none_of(v.begin(), v.end(),
                        [&](const auto& o) { return o.second == entry; }))

@@ -575,12 +575,17 @@ class Parser {
         continue;
       const Lang to = from == Lang::en ? Lang::es : Lang::en;
       if (only == to) continue;
-      std::vector<Xapian::Query> qs;
-      const size_t first = g->bridged.size();
+      std::vector<Translation> trs;
       for (const std::string& key : bridge_keys(words, from))
         for (const Translation& tr : lexicon_->translate(from, key))
-          if (qs.size() < kMaxTranslations)
-            add_translation(tr, to, field, g, &qs);
+          trs.push_back(tr);
+      if (words.size() == 1 && from == Lang::es)
+        drop_other_words(t.term, analyzer_.stem(t, from).size(), &trs);
+      std::vector<Xapian::Query> qs;
+      const size_t first = g->bridged.size();
+      for (const Translation& tr : trs)
+        if (qs.size() < kMaxTranslations)
+          add_translation(tr, to, field, g, &qs);
       if (qs.empty()) continue;
       const double weight = bridge_weight(*g, from, field, first);
       for (size_t i = first; i < g->bridged.size(); ++i)
@@ -590,6 +595,28 @@ class Parser {
           Xapian::Query(Xapian::Query::OP_SYNONYM, qs.begin(), qs.end()),
           weight);
     }
+  }
+
+  // Drops the translations of words that only share their stem with
+  // `term` (of `stem_size` bytes) where others share more. For Spanish
+  // words: Spanish stems drop the vowel that tells nouns apart ("puertas"
+  // stems as puerto does, "deportaciones" as deporte), but a word's own
+  // family shares more letters than the stem (puerta; deportación); an
+  // English stem's words are mostly one family ("elections", "elect").
+  // Verbs have no source and stay: their forms share little with them
+  // (docs/ranking.md, experiment 16).
+  static void drop_other_words(std::string_view term, size_t stem_size,
+                               std::vector<Translation>* trs) {
+    auto other_word = [&](const Translation& tr) {
+      const auto mismatch = std::mismatch(term.begin(), term.end(),
+                                          tr.source.begin(), tr.source.end());
+      const auto common = static_cast<size_t>(mismatch.first - term.begin());
+      return !tr.source.empty() && common <= stem_size;
+    };
+    const bool closer = std::any_of(
+        trs->begin(), trs->end(),
+        [&](const auto& tr) { return !tr.source.empty() && !other_word(tr); });
+    if (closer) std::erase_if(*trs, other_word);
   }
 
   // The weight of the translations g->bridged[first..]: kBridgeWeight,

@@ -35,6 +35,7 @@ const char* const kSmallTable =
     "en\tunit state\tEstados Unidos:\n"
     "en\twall\tmuro:mur\n"
     "es\tfronter\tborder:border\n"
+    "es\tpuert\tdoor:door<puerta\tport:port<puerto\tknock:knock\n"
     "es\tzzz\tlast:last\n"
     "w\tborder\ten\n"
     "w\tborderline\ten\n"
@@ -67,6 +68,16 @@ TEST_CASE("Lexicon finds every key of a table and nothing else") {
   CHECK(lx.word_language("frontera") == Lang::es);
   for (const char* word : {"borde", "b", "wall", "zzz", "frontier", ""})
     CHECK_MESSAGE(lx.word_language(word) == Lang::und, word);
+  // The word each translation translates, where the line says it.
+  const auto doors = lx.translate(Lang::es, "puert");
+  REQUIRE(doors.size() == 3);
+  CHECK(doors[0].text == "door");
+  CHECK(doors[0].stem == "door");
+  CHECK(doors[0].source == "puerta");
+  CHECK(doors[1].source == "puerto");
+  CHECK(doors[2].stem == "knock");
+  CHECK(doors[2].source.empty());
+  CHECK(lx.translate(Lang::en, "border")[0].source.empty());
   // A word line is no translation, and a translation key no word.
   CHECK(lx.translate(Lang::en, "w").empty());
   CHECK(lx.translate(Lang::en, "frontera").empty());
@@ -84,7 +95,11 @@ TEST_CASE("Lexicon refuses a missing file or one without its header") {
         std::string(Lexicon::kHeader) + "\nen\tborder\tfrontera:fronter",
         // A table of the first format (no words' languages): rebuilt.
         std::string("# bilex lexicon 1: apertium-eng-spa bilingual "
-                    "dictionaries\nen\tborder\tfrontera:fronter\n")}) {
+                    "dictionaries\nen\tborder\tfrontera:fronter\n"),
+        // Of the second (no sources): rebuilt.
+        std::string("# bilex lexicon 2: apertium-eng-spa bilingual "
+                    "dictionaries and analysers\nen\tborder\tfrontera:"
+                    "fronter\n")}) {
     dir.write("bad.lexicon", content);
     const Lexicon bad(dir.str("bad.lexicon"));
     CHECK_FALSE(bad.available());
@@ -108,6 +123,14 @@ TEST_CASE("the generated lexicon holds apertium-eng-spa's translations") {
   CHECK(has(Lang::en, key("deportations", Lang::en), "deportación"));
   CHECK(has(Lang::es, key("migración", Lang::es), "migration"));
   CHECK(has(Lang::es, key("fronteras", Lang::es), "border"));
+  // Each translation says the word it translates (folded), but a verb's.
+  bool puerta = false, verb_unsourced = false;
+  for (const bilex::Translation& t : lx.translate(Lang::es, "puert"))
+    puerta |= t.text == "door" && t.source == "puerta";
+  for (const bilex::Translation& t : lx.translate(Lang::es, "jug"))
+    verb_unsourced |= t.text == "play" && t.source.empty();
+  CHECK(puerta);
+  CHECK(verb_unsourced);
   // A multiword unit, translated as a phrase (no stem).
   const std::string us =
       key("united", Lang::en) + " " + key("states", Lang::en);

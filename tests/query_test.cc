@@ -464,6 +464,38 @@ TEST_CASE(
   }
 }
 
+TEST_CASE(
+    "bridging: a Spanish word is translated as itself, not as another "
+    "word of its stem") {
+  const bilex::Lexicon& lexicon = required_lexicon();
+  bilex::Analyzer a;
+  Xapian::WritableDatabase db = memory_index(a, {});
+  auto translations = [&](const std::string& q) {
+    const auto p = bilex::parse_query(q, a, &db, MatchMode::ranked, &lexicon);
+    REQUIRE(p.groups.size() == 1);
+    std::set<std::string> out;
+    for (const auto& w : p.groups[0].bridged) out.insert(w.text);
+    return out;
+  };
+  // "deportaciones" stems as deporte (sport) and deportista do; "puertas"
+  // as puerto (port); "polonia" as polonio (polonium).
+  const auto deport = translations("deportaciones");
+  CHECK(deport.count("deportation") == 1);
+  CHECK(deport.count("sport") == 0);
+  CHECK(deport.count("sportsman") == 0);
+  const auto doors = translations("puertas");
+  CHECK(doors.count("door") == 1);
+  CHECK(doors.count("port") == 0);
+  CHECK(translations("puertos").count("port") == 1);
+  CHECK(translations("polonia").count("polonium") == 0);
+  // A verb's forms keep its translations: "jugó" (jugar) still searches
+  // "play", though "jugo" (juice) is closer in letters.
+  CHECK(translations("jugó").count("play") == 1);
+  // English stems keep a word's family together: "elections" also
+  // searches the translations of "elect".
+  CHECK(translations("elections").size() > 1);
+}
+
 TEST_CASE("a query in one language weighs the other language's stems less") {
   bilex::Analyzer a;
   Xapian::WritableDatabase db = memory_index(

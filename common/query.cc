@@ -598,7 +598,8 @@ class Parser {
   }
 
   // Drops the translations of words that only share their stem with
-  // `term` (of `stem_size` bytes) where others share more. For Spanish
+  // `term` (of `stem_size` bytes) where others share more or are spelled
+  // as it ("salud" is not translated as saludo, greeting). For Spanish
   // words: Spanish stems drop the vowel that tells nouns apart ("puertas"
   // stems as puerto does, "deportaciones" as deporte), but a word's own
   // family shares more letters than the stem (puerta; deportación); an
@@ -611,7 +612,7 @@ class Parser {
       const auto mismatch = std::mismatch(term.begin(), term.end(),
                                           tr.source.begin(), tr.source.end());
       const auto common = static_cast<size_t>(mismatch.first - term.begin());
-      return !tr.source.empty() && common <= stem_size;
+      return !tr.source.empty() && tr.source != term && common <= stem_size;
     };
     const bool closer = std::any_of(
         trs->begin(), trs->end(),

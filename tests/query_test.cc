@@ -488,6 +488,11 @@ TEST_CASE(
   CHECK(doors.count("port") == 0);
   CHECK(translations("puertos").count("port") == 1);
   CHECK(translations("polonia").count("polonium") == 0);
+  // A word spelled as the query word is closest: "salud" (health) is not
+  // translated as saludo (greeting), though it shares all of its letters.
+  const auto health = translations("salud");
+  CHECK(health.count("health") == 1);
+  CHECK(health.count("greeting") == 0);
   // A verb's forms keep its translations: "jugó" (jugar) still searches
   // "play", though "jugo" (juice) is closer in letters.
   CHECK(translations("jugó").count("play") == 1);

@@ -20,9 +20,10 @@ struct Translation {
   // Its stem in the target language ("fronter"); empty for a multiword
   // translation ("Estados Unidos"), matched as a phrase.
   std::string_view stem;
-  // The word it translates, folded as an exact term ("deportacion"): one
-  // of the words whose stems are the key (deportación and deporte share
-  // "deport"). Empty for a verb, and in a table without sources.
+  // The Spanish word it translates, folded as an exact term
+  // ("deportacion"): one of the words whose stems are the key (deportación
+  // and deporte share "deport"). Empty for an English word, a multiword
+  // unit or a verb.
   std::string_view source;
 };
 

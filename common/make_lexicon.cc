@@ -162,10 +162,13 @@ void add_direction(const bilex::Analyzer& a, const std::string& att,
       if (stems.empty() || a.fold(target) == a.fold(src)) continue;
       const bool one_word = stems.find(' ') == std::string::npos;
       std::string entry = target + ":" + (one_word ? stems : "");
-      // A verb's forms share little with it ("tenía", tener): its source
-      // would tell nothing (Translation::source).
-      if (rank != pos_rank("<vblex>"))
+      // The Spanish word translated (Translation::source), but a verb:
+      // its forms are not its own ("tenía", tener, folds as tenia does).
+      if (from == bilex::Lang::es && key.find(' ') == std::string::npos &&
+          rank != pos_rank("<vblex>"))
         entry += bilex::Lexicon::kSourceMark + a.fold(src);
+      // The same translation of two words of one stem is listed twice
+      // ("good<buen", "good<bueno"); the query searches it once.
       auto& v = table[key];
       if (std::none_of(v.begin(), v.end(),
                        [&](const auto& o) { return o.second == entry; }))

@@ -579,7 +579,7 @@ class Parser {
       for (const std::string& key : bridge_keys(words, from))
         for (const Translation& tr : lexicon_->translate(from, key))
           trs.push_back(tr);
-      if (words.size() == 1 && from == Lang::es)
+      if (words.size() == 1)
         drop_other_words(t.term, analyzer_.stem(t, from).size(), &trs);
       std::vector<Xapian::Query> qs;
       const size_t first = g->bridged.size();
@@ -597,27 +597,32 @@ class Parser {
     }
   }
 
-  // Drops the translations of words that only share their stem with
-  // `term` (of `stem_size` bytes) where others share more or are spelled
-  // as it ("salud" is not translated as saludo, greeting). For Spanish
-  // words: Spanish stems drop the vowel that tells nouns apart ("puertas"
-  // stems as puerto does, "deportaciones" as deporte), but a word's own
-  // family shares more letters than the stem (puerta; deportación); an
-  // English stem's words are mostly one family ("elections", "elect").
-  // Verbs have no source and stay: their forms share little with them
+  // Whether `term` is `source` itself or its plural ("puertas", "relojes").
+  static bool is_form_of(std::string_view term, std::string_view source) {
+    if (source.empty() || !term.starts_with(source)) return false;
+    const std::string_view ending = term.substr(source.size());
+    return ending.empty() || ending == "s" || ending == "es";
+  }
+
+  // When `term` is one of the Spanish words its translations translate,
+  // drops those of the words that share no letter with it beyond its stem
+  // (of `stem_size` bytes): Spanish stems drop the vowel that tells nouns
+  // apart ("puertas" stems as puerto does, "deportaciones" as deporte,
+  // "salud" as saludo), while a word's own family shares more ("partido",
+  // partida: game). Translations without a source (verbs) stay
   // (docs/ranking.md, experiment 16).
   static void drop_other_words(std::string_view term, size_t stem_size,
                                std::vector<Translation>* trs) {
-    auto other_word = [&](const Translation& tr) {
+    auto own = [term](const Translation& tr) {
+      return is_form_of(term, tr.source);
+    };
+    if (std::none_of(trs->begin(), trs->end(), own)) return;
+    std::erase_if(*trs, [&](const Translation& tr) {
       const auto mismatch = std::mismatch(term.begin(), term.end(),
                                           tr.source.begin(), tr.source.end());
       const auto common = static_cast<size_t>(mismatch.first - term.begin());
-      return !tr.source.empty() && tr.source != term && common <= stem_size;
-    };
-    const bool closer = std::any_of(
-        trs->begin(), trs->end(),
-        [&](const auto& tr) { return !tr.source.empty() && !other_word(tr); });
-    if (closer) std::erase_if(*trs, other_word);
+      return !tr.source.empty() && !own(tr) && common <= stem_size;
+    });
   }
 
   // The weight of the translations g->bridged[first..]: kBridgeWeight,

@@ -123,14 +123,20 @@ TEST_CASE("the generated lexicon holds apertium-eng-spa's translations") {
   CHECK(has(Lang::en, key("deportations", Lang::en), "deportación"));
   CHECK(has(Lang::es, key("migración", Lang::es), "migration"));
   CHECK(has(Lang::es, key("fronteras", Lang::es), "border"));
-  // Each translation says the word it translates (folded), but a verb's.
+  // A Spanish word's translations say the word they translate (folded),
+  // but a verb's; English words' do not.
   bool puerta = false, verb_unsourced = false;
-  for (const bilex::Translation& t : lx.translate(Lang::es, "puert"))
+  for (const bilex::Translation& t :
+       lx.translate(Lang::es, key("puertas", Lang::es)))
     puerta |= t.text == "door" && t.source == "puerta";
-  for (const bilex::Translation& t : lx.translate(Lang::es, "jug"))
+  for (const bilex::Translation& t :
+       lx.translate(Lang::es, key("jugar", Lang::es)))
     verb_unsourced |= t.text == "play" && t.source.empty();
   CHECK(puerta);
   CHECK(verb_unsourced);
+  for (const bilex::Translation& t :
+       lx.translate(Lang::en, key("border", Lang::en)))
+    CHECK(t.source.empty());
   // A multiword unit, translated as a phrase (no stem).
   const std::string us =
       key("united", Lang::en) + " " + key("states", Lang::en);

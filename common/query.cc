@@ -609,8 +609,9 @@ class Parser {
   // (of `stem_size` bytes): Spanish stems drop the vowel that tells nouns
   // apart ("puertas" stems as puerto does, "deportaciones" as deporte,
   // "salud" as saludo), while a word's own family shares more ("partido",
-  // partida: game). Translations without a source (verbs) stay
-  // (docs/ranking.md, experiment 16).
+  // partida: game). Translations without a source (verbs) stay; an
+  // English word's have none: its stem's words are mostly one family
+  // ("elections", "elect"; docs/ranking.md, experiment 16).
   static void drop_other_words(std::string_view term, size_t stem_size,
                                std::vector<Translation>* trs) {
     auto own = [term](const Translation& tr) {

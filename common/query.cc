@@ -575,12 +575,14 @@ class Parser {
         continue;
       const Lang to = from == Lang::en ? Lang::es : Lang::en;
       if (only == to) continue;
+      // keys.front(): the stems of `words` as written.
+      const std::vector<std::string> keys = bridge_keys(words, from);
       std::vector<Translation> trs;
-      for (const std::string& key : bridge_keys(words, from))
+      for (const std::string& key : keys)
         for (const Translation& tr : lexicon_->translate(from, key))
           trs.push_back(tr);
       if (words.size() == 1)
-        drop_other_words(t.term, analyzer_.stem(t, from).size(), &trs);
+        drop_other_words(t.term, keys.front().size(), &trs);
       std::vector<Xapian::Query> qs;
       const size_t first = g->bridged.size();
       for (const Translation& tr : trs)

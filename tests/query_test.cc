@@ -488,8 +488,8 @@ TEST_CASE(
   CHECK(doors.count("port") == 0);
   CHECK(translations("puertos").count("port") == 1);
   CHECK(translations("polonia").count("polonium") == 0);
-  // A word spelled as the query word is closest: "salud" (health) is not
-  // translated as saludo (greeting), though it shares all of its letters.
+  // "salud" (health) is a listed word: saludo (greeting), which shares
+  // nothing with it beyond the stem "salud", is dropped.
   const auto health = translations("salud");
   CHECK(health.count("health") == 1);
   CHECK(health.count("greeting") == 0);
